@@ -1,0 +1,16 @@
+package io.eventdbx.command.api;
+
+/** The process exit codes every {@code dbx} command uses. */
+public final class ExitCodes {
+
+    /** The command did what was asked. */
+    public static final int OK = 0;
+
+    /** The command was understood but failed; the reason is on standard error. */
+    public static final int FAILURE = 1;
+
+    /** The command line was wrong (unknown command or option, missing or malformed value). */
+    public static final int USAGE = 2;
+
+    private ExitCodes() {}
+}

@@ -1,0 +1,134 @@
+package io.eventdbx.config.internal;
+
+import io.eventdbx.config.ConfigLoader;
+import io.eventdbx.config.DataDirectory;
+import io.eventdbx.config.EffectiveConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns config.toml (with environment variables and the launcher's flags on top) into ConfigAdmin
+ * configurations, so that every other component stays a plain DS component with a configuration PID.
+ *
+ * <p>Runs at activation and again whenever {@code dbx config} changes the file. A configuration is only
+ * rewritten when its properties change, so unrelated components are not restarted.
+ */
+@Component(service = ConfigTranslator.class, immediate = true)
+public final class ConfigTranslator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigTranslator.class);
+
+    private final ConfigurationAdmin configurationAdmin;
+    private final DataDirectory dataDirectory;
+    private final Map<String, String> flags;
+    private final boolean serverMode;
+
+    /**
+     * Reads the launcher's framework properties and publishes the configuration.
+     *
+     * @param context this bundle's context, for the framework properties
+     * @param configurationAdmin where configurations are written
+     */
+    @Activate
+    public ConfigTranslator(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
+        this.configurationAdmin = configurationAdmin;
+        String dataDir = context.getProperty(RuntimeProperties.DATA_DIR);
+        String configFile = context.getProperty(RuntimeProperties.CONFIG_FILE);
+        Path root = dataDir != null ? Path.of(dataDir) : Path.of(System.getProperty("user.home"), DataDirectory.DEFAULT_NAME);
+        this.dataDirectory = new DataDirectory(root, configFile != null ? Path.of(configFile) : root.resolve("config.toml"));
+        this.flags = new TreeMap<>();
+        for (io.eventdbx.config.Setting setting : io.eventdbx.config.Setting.values()) {
+            String value = context.getProperty(RuntimeProperties.FLAG_PREFIX + setting.key());
+            if (value != null) {
+                flags.put(setting.key(), value);
+            }
+        }
+        this.serverMode = "server".equals(context.getProperty(RuntimeProperties.MODE));
+        try {
+            publish(load());
+        } catch (RuntimeException e) {
+            // The launcher validates the file before it boots; this only happens if it changed since.
+            LOG.error("configuration not applied: {}", e.getMessage());
+        }
+    }
+
+    /** Where this instance keeps its files. */
+    public DataDirectory dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** Whether network listeners run (a server) or not (an embedded one-shot runtime). */
+    public boolean serverMode() {
+        return serverMode;
+    }
+
+    /**
+     * Computes the effective configuration from the file, the environment and the launcher's flags.
+     *
+     * @return the configuration
+     * @throws io.eventdbx.config.ConfigException if a value is invalid
+     */
+    public EffectiveConfig load() {
+        return ConfigLoader.load(dataDirectory.config(), System.getenv(), flags);
+    }
+
+    /**
+     * Writes the configuration into ConfigAdmin.
+     *
+     * @param config the effective configuration
+     */
+    public void publish(EffectiveConfig config) {
+        Map<String, Object> runtime = config.toProperties();
+        runtime.put("data_dir", dataDirectory.root().toString());
+        runtime.put("config_file", dataDirectory.configFile().toString());
+        runtime.put("mode", serverMode ? "server" : "embedded");
+        update(RuntimeProperties.RUNTIME_PID, runtime);
+        if (serverMode) {
+            Map<String, Object> control = new TreeMap<>();
+            control.put("bind_addr", config.socketBindAddress().toString());
+            control.put("admin_key_file", dataDirectory.adminKeyFile().toString());
+            update(RuntimeProperties.CONTROL_PID, control);
+        }
+    }
+
+    private void update(String pid, Map<String, Object> properties) {
+        try {
+            Configuration configuration = configurationAdmin.getConfiguration(pid, "?");
+            Dictionary<String, Object> current = configuration.getProperties();
+            if (current != null && sameAs(current, properties)) {
+                return;
+            }
+            configuration.update(new Hashtable<>(properties));
+        } catch (IOException e) {
+            LOG.error("cannot update configuration {}: {}", pid, e.getMessage());
+        }
+    }
+
+    private static boolean sameAs(Dictionary<String, Object> current, Map<String, Object> wanted) {
+        int counted = 0;
+        for (var keys = current.keys(); keys.hasMoreElements(); ) {
+            String key = keys.nextElement();
+            if (key.startsWith("service.") || key.startsWith("felix.")) {
+                continue;
+            }
+            counted++;
+            if (!Objects.equals(current.get(key), wanted.get(key))) {
+                return false;
+            }
+        }
+        return counted == wanted.size();
+    }
+}

@@ -1,0 +1,68 @@
+package io.eventdbx.control.internal;
+
+import io.eventdbx.command.api.CommandContext;
+import io.eventdbx.command.api.DbxCommand;
+import io.eventdbx.command.api.ExitCodes;
+import io.eventdbx.command.support.CommandInvoker;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Runs a command line ({@code [word, args...]}) for a caller: finds the command, runs it, and turns every
+ * failure into a message and an exit code. The control socket and the in-process gateway both go through
+ * here, so a command behaves the same whichever way it is reached.
+ */
+@Component(service = CommandDispatcher.class)
+public final class CommandDispatcher {
+
+    /** How long a declared but not yet registered command is waited for. */
+    static final long START_WAIT_MILLIS = 30_000;
+
+    private final CommandRegistry registry;
+    private final CommandInvoker invoker = new CommandInvoker();
+
+    /**
+     * Creates the dispatcher.
+     *
+     * @param registry the known commands
+     */
+    @Activate
+    public CommandDispatcher(@Reference CommandRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * Runs a command line.
+     *
+     * @param argv the command word followed by its arguments
+     * @param context the caller's streams and identity
+     * @return the exit code
+     */
+    public int dispatch(List<String> argv, CommandContext context) {
+        if (argv.isEmpty() || argv.get(0).equals("--help") || argv.get(0).equals("-h")) {
+            argv = List.of("help");
+        }
+        String name = argv.get(0);
+        Optional<DbxCommand> command;
+        try {
+            command = registry.find(name, START_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            context.err().println("error: interrupted while waiting for command '" + name + "'");
+            return ExitCodes.FAILURE;
+        }
+        if (command.isEmpty()) {
+            if (registry.isDeclared(name)) {
+                context.err().println("error: command '" + name + "' is installed but not available: its component is not"
+                        + " active (missing configuration or dependency; see the server log)");
+                return ExitCodes.FAILURE;
+            }
+            context.err().println("error: unknown command '" + name + "'. Run 'dbx help' for the list of commands.");
+            return ExitCodes.USAGE;
+        }
+        return invoker.invoke(name, command.get(), context, argv.subList(1, argv.size()));
+    }
+}

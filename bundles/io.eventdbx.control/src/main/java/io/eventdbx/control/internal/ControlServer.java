@@ -1,0 +1,280 @@
+package io.eventdbx.control.internal;
+
+import io.eventdbx.command.api.Caller;
+import io.eventdbx.command.api.ExitCodes;
+import io.eventdbx.command.api.InteractiveShell;
+import io.eventdbx.command.support.SimpleCommandContext;
+import io.eventdbx.control.protocol.AdminCredential;
+import io.eventdbx.control.protocol.ControlProtocol;
+import io.eventdbx.control.protocol.Frame;
+import io.eventdbx.control.protocol.ProtocolException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control socket: the channel over which the {@code dbx} launcher runs commands in the server.
+ *
+ * <p>Only a peer that proves it holds the administrator credential of this data directory gets to run
+ * anything; an unauthenticated peer gets "authentication failed" and the connection is closed. The component
+ * runs only when its configuration exists, which the configuration bundle creates in server mode: an
+ * embedded runtime has no listener. Once bound, the real address is published as an
+ * {@link InetSocketAddress} service with {@code eventdbx.endpoint=control} (port 0 in the configuration picks a
+ * free port).
+ */
+@Component(configurationPid = "io.eventdbx.control", configurationPolicy = ConfigurationPolicy.REQUIRE)
+public final class ControlServer {
+
+    /** Configuration of the control socket. */
+    public @interface Config {
+        /**
+         * Listener address.
+         *
+         * @return host:port
+         */
+        String bind__addr() default "127.0.0.1:6363";
+
+        /**
+         * The administrator credential file.
+         *
+         * @return an absolute path
+         */
+        String admin__key__file();
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+    private static final int MAX_CONNECTIONS = 32;
+
+    private final CommandDispatcher dispatcher;
+    private final AdminCredential credential;
+    private final ServerSocket serverSocket;
+    private final ThreadPoolExecutor workers;
+    private final Thread acceptor;
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final SecureRandom random = new SecureRandom();
+    private final ServiceRegistration<InetSocketAddress> endpoint;
+    private volatile InteractiveShell shell;
+
+    /**
+     * Binds the listener and starts accepting connections.
+     *
+     * @param bundleContext to publish the bound endpoint
+     * @param dispatcher runs commands
+     * @param config where to listen and which credential to accept
+     * @throws IOException if the address cannot be bound or the credential cannot be read
+     */
+    @Activate
+    public ControlServer(BundleContext bundleContext, @Reference CommandDispatcher dispatcher, Config config) throws IOException {
+        this.dispatcher = dispatcher;
+        this.credential = AdminCredential.loadOrCreate(Path.of(config.admin__key__file()));
+        InetSocketAddress bind = parse(config.bind__addr());
+        this.serverSocket = new ServerSocket();
+        try {
+            serverSocket.setReuseAddress(true);
+            serverSocket.bind(bind, 64);
+        } catch (IOException e) {
+            serverSocket.close();
+            throw new IOException("cannot listen on " + config.bind__addr() + ": " + e.getMessage(), e);
+        }
+        AtomicInteger counter = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "dbx-control-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.acceptor = new Thread(this::acceptLoop, "dbx-control-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        InetSocketAddress bound = (InetSocketAddress) serverSocket.getLocalSocketAddress();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("eventdbx.endpoint", "control");
+        props.put("eventdbx.endpoint.address", bound.getAddress().getHostAddress() + ":" + bound.getPort());
+        this.endpoint = bundleContext.registerService(InetSocketAddress.class, bound, props);
+        LOG.info("control socket listening on {}", props.get("eventdbx.endpoint.address"));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setShell(InteractiveShell shell) {
+        this.shell = shell;
+    }
+
+    void unsetShell(InteractiveShell shell) {
+        if (this.shell == shell) {
+            this.shell = null;
+        }
+    }
+
+    /** Stops listening, closes every connection and ends every thread this component started. */
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        try {
+            endpoint.unregister();
+        } catch (IllegalStateException alreadyUnregistered) {
+            // the framework is shutting down and did it first
+        }
+        closeQuietly(serverSocket);
+        connections.forEach(ControlServer::closeQuietly);
+        workers.shutdownNow();
+        acceptor.join(5_000);
+        workers.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private static InetSocketAddress parse(String address) throws IOException {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IOException("invalid control socket address '" + address + "'");
+        }
+        String host = address.substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(address.substring(colon + 1));
+        return new InetSocketAddress(InetAddress.getByName(host), port);
+    }
+
+    private void acceptLoop() {
+        while (!serverSocket.isClosed()) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (!serverSocket.isClosed()) {
+                    LOG.warn("control socket accept failed: {}", e.getMessage());
+                }
+                continue;
+            }
+            connections.add(socket);
+            try {
+                workers.execute(() -> serve(socket));
+            } catch (RejectedExecutionException e) {
+                refuse(socket, "server busy: too many control connections");
+            }
+        }
+    }
+
+    private void refuse(Socket socket, String message) {
+        try (socket) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.write(ControlProtocol.GREETING);
+            out.write(new byte[ControlProtocol.NONCE_LENGTH]);
+            Frame.send(out, Frame.ERROR, message.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+            // the peer is gone; nothing to tell it
+        } finally {
+            connections.remove(socket);
+        }
+    }
+
+    private void serve(Socket socket) {
+        String peer = String.valueOf(socket.getRemoteSocketAddress());
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(ControlProtocol.HANDSHAKE_TIMEOUT_MILLIS);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            byte[] nonce = new byte[ControlProtocol.NONCE_LENGTH];
+            random.nextBytes(nonce);
+            out.write(ControlProtocol.GREETING);
+            out.write(nonce);
+            out.flush();
+            Frame auth = Frame.read(in, ControlProtocol.MAX_UNAUTHENTICATED_FRAME);
+            if (!authenticated(auth, nonce)) {
+                LOG.warn("refused unauthenticated control connection from {}", peer);
+                Frame.send(out, Frame.ERROR, "authentication failed".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            Frame.send(out, Frame.AUTH_OK, new byte[0]);
+            Frame request = Frame.read(in, ControlProtocol.MAX_FRAME);
+            socket.setSoTimeout(0);
+            int exit = handle(request, in, out);
+            synchronized (out) {
+                Frame.send(out, Frame.EXIT, ByteBuffer.allocate(4).putInt(exit).array());
+            }
+        } catch (EOFException | SocketException e) {
+            LOG.debug("control connection from {} closed: {}", peer, e.getMessage());
+        } catch (ProtocolException e) {
+            LOG.warn("control connection from {} broke the protocol: {}", peer, e.getMessage());
+        } catch (IOException e) {
+            LOG.debug("control connection from {} failed: {}", peer, e.getMessage());
+        } finally {
+            connections.remove(socket);
+        }
+    }
+
+    private boolean authenticated(Frame auth, byte[] nonce) {
+        if (auth.type() != Frame.AUTH || auth.payload().length < 1 || auth.payload()[0] != Frame.AUTH_ADMIN) {
+            return false;
+        }
+        byte[] proof = java.util.Arrays.copyOfRange(auth.payload(), 1, auth.payload().length);
+        return credential.verify(nonce, proof);
+    }
+
+    private int handle(Frame request, DataInputStream in, DataOutputStream out) throws IOException {
+        PrintStream stdout = new PrintStream(new FrameOutputStream(out, Frame.STDOUT), true, StandardCharsets.UTF_8);
+        PrintStream stderr = new PrintStream(new FrameOutputStream(out, Frame.STDERR), true, StandardCharsets.UTF_8);
+        try {
+            switch (request.type()) {
+                case Frame.EXEC: {
+                    List<String> argv = Frame.decodeStrings(request.payload());
+                    return dispatcher.dispatch(argv, new SimpleCommandContext(stdout, stderr, InputStream.nullInputStream(),
+                            Caller.LOCAL_ADMIN));
+                }
+                case Frame.SHELL: {
+                    InteractiveShell current = shell;
+                    if (current == null) {
+                        stderr.println("error: the shell feature is not installed in this server");
+                        return ExitCodes.FAILURE;
+                    }
+                    return current.run(new SimpleCommandContext(stdout, stderr, new FrameInputStream(in), Caller.LOCAL_ADMIN));
+                }
+                default:
+                    throw new ProtocolException("unknown request type " + (char) request.type());
+            }
+        } finally {
+            stdout.flush();
+            stderr.flush();
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException ignored) {
+            // closing on shutdown; nothing useful to do with a failure
+        }
+    }
+}
