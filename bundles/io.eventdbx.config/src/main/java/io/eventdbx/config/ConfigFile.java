@@ -98,7 +98,8 @@ public final class ConfigFile {
             Path temp = dir.resolve(path.getFileName() + ".tmp");
             Files.deleteIfExists(temp);
             FilePermissions.createOwnerOnlyFile(temp);
-            Files.writeString(temp, TOML.writeValueAsString(tree));
+            // Jackson renders an empty root as " = {}", which is not TOML: an empty file is.
+            Files.writeString(temp, tree.isEmpty() ? "" : TOML.writeValueAsString(tree));
             try {
                 Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -124,6 +125,9 @@ public final class ConfigFile {
         String leaf = parts[parts.length - 1];
         if (value == null) {
             table.remove(leaf);
+            if (table.isEmpty() && table != root) {
+                root.remove(parts[0]);
+            }
         } else if (value instanceof Integer i) {
             table.put(leaf, i);
         } else if (value instanceof Long l) {

@@ -1,0 +1,70 @@
+package io.eventdbx.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsMatchTheSeed() {
+        EffectiveConfig config = ConfigLoader.load(new ConfigFile(dir.resolve("none.toml")), Map.of(), Map.of());
+        assertEquals(7070, config.port());
+        assertEquals(RestrictMode.DEFAULT, config.restrict());
+        assertEquals(10, config.get(Setting.LIST_PAGE_SIZE));
+        assertEquals(1000, config.get(Setting.PAGE_LIMIT));
+        assertEquals(10, config.get(Setting.PLUGIN_MAX_ATTEMPTS));
+        assertEquals(null, config.get(Setting.SNAPSHOT_THRESHOLD));
+        assertEquals(List.of("rest", "graphql", "grpc"), config.apis());
+        assertEquals(new BindAddress("127.0.0.1", 6363), config.socketBindAddress());
+    }
+
+    @Test
+    void flagsBeatEnvironmentBeatsFileBeatsDefault() throws Exception {
+        Path file = dir.resolve("config.toml");
+        Files.writeString(file, "port = 7100\npage_limit = 300\nlist_page_size = 20\n");
+        Map<String, String> env = Map.of("EVENTDBX_PORT", "7200", "EVENTDBX_PAGE_LIMIT", "400");
+        EffectiveConfig config = ConfigLoader.load(new ConfigFile(file), env, Map.of("port", "7300"));
+        assertEquals(7300, config.port());
+        assertEquals(EffectiveConfig.Source.FLAG, config.source(Setting.PORT));
+        assertEquals(400, config.get(Setting.PAGE_LIMIT));
+        assertEquals(EffectiveConfig.Source.ENVIRONMENT, config.source(Setting.PAGE_LIMIT));
+        assertEquals(20, config.get(Setting.LIST_PAGE_SIZE));
+        assertEquals(EffectiveConfig.Source.FILE, config.source(Setting.LIST_PAGE_SIZE));
+        assertEquals(EffectiveConfig.Source.DEFAULT, config.source(Setting.PLUGIN_MAX_ATTEMPTS));
+    }
+
+    @Test
+    void errorsNameTheSource() throws Exception {
+        Path file = dir.resolve("config.toml");
+        Files.writeString(file, "page_limit = -3\n");
+        ConfigException fromFile = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(new ConfigFile(file), Map.of(), Map.of()));
+        assertTrue(fromFile.getMessage().contains("page_limit") && fromFile.getMessage().contains(file.toString()),
+                fromFile.getMessage());
+        ConfigException fromEnv = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(new ConfigFile(dir.resolve("x.toml")), Map.of("EVENTDBX_RESTRICT", "maybe"), Map.of()));
+        assertTrue(fromEnv.getMessage().contains("EVENTDBX_RESTRICT"), fromEnv.getMessage());
+    }
+
+    @Test
+    void secretsAreMaskedAndUnknownKeysReported() throws Exception {
+        Path file = dir.resolve("config.toml");
+        Files.writeString(file, "dek = \"s3cr3t-dek\"\nmaster_key = \"s3cr3t-master\"\n[plugins]\nhttp_token = \"abc\"\n");
+        EffectiveConfig config = ConfigLoader.load(new ConfigFile(file), Map.of(), Map.of());
+        assertEquals(List.of("dek", "master_key", "plugins.http_token"), config.unknownKeys());
+        String described = config.describe().toString();
+        assertTrue(!described.contains("s3cr3t") && !described.contains("abc"), described);
+        assertTrue(described.contains("********"), described);
+    }
+}
