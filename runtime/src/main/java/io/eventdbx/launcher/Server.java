@@ -82,7 +82,10 @@ final class Server {
             String endpoint = control.getAddress().getHostAddress() + ":" + control.getPort();
             PidFile pid = new PidFile(ProcessHandle.current().pid(), started, endpoint, config.port());
             pid.write(dir.pidFile());
+            // TERM (dbx stop) and INT (Ctrl-C) stop the framework and let main() return, so a graceful stop
+            // exits 0; the hook covers every other way the JVM can end.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(runner, lock, pid), "dbx-shutdown"));
+            handleStopSignals(runner);
             long ready = Duration.between(started, Instant.now()).toMillis();
             console.println("EventDBX " + Main.version() + " ready in " + ready + " ms: pid " + pid.pid()
                     + ", data dir " + dir.root() + ", control " + endpoint + ", http port " + config.port()
@@ -95,6 +98,19 @@ final class Server {
         }
         runner.awaitStop();
         return ExitCodes.OK;
+    }
+
+    private static void handleStopSignals(FrameworkRunner runner) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    Thread stopper = new Thread(runner::stop, "dbx-stop-" + name);
+                    stopper.start();
+                });
+            } catch (IllegalArgumentException unsupported) {
+                // this platform does not have the signal; the shutdown hook still stops the server
+            }
+        }
     }
 
     private void shutdown(FrameworkRunner runner, DataDirectoryLock lock, PidFile pid) {
