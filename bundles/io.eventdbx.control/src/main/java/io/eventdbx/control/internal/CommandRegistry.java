@@ -2,6 +2,7 @@ package io.eventdbx.control.internal;
 
 import io.eventdbx.command.api.CommandCapability;
 import io.eventdbx.command.api.DbxCommand;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -10,10 +11,12 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -31,9 +34,12 @@ public final class CommandRegistry {
     private final BundleContext bundleContext;
     private final Map<String, Registration> commands = new ConcurrentSkipListMap<>();
     private final Object changed = new Object();
+    // Service objects fetched on first use and held until the command goes away, so that a delayed
+    // component is not disposed while it runs.
+    private final Map<ServiceReference<DbxCommand>, DbxCommand> held = new ConcurrentHashMap<>();
 
-    /** A registered command with its description. */
-    record Registration(DbxCommand command, String description) {}
+    /** A registered command with its description; the service object is fetched on first use. */
+    record Registration(ServiceReference<DbxCommand> reference, String description) {}
 
     /**
      * Creates the registry.
@@ -45,23 +51,42 @@ public final class CommandRegistry {
         this.bundleContext = bundleContext;
     }
 
+    // References, not service objects: the help command is itself a DbxCommand that needs this registry,
+    // and binding objects eagerly would make DS resolve that cycle at every start.
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addCommand(DbxCommand command, Map<String, Object> properties) {
-        Object name = properties.get(DbxCommand.NAME_PROPERTY);
+    void addCommand(ServiceReference<DbxCommand> reference) {
+        Object name = reference.getProperty(DbxCommand.NAME_PROPERTY);
         if (name != null) {
-            Object description = properties.get(DbxCommand.DESCRIPTION_PROPERTY);
-            commands.put(name.toString(), new Registration(command, description == null ? "" : description.toString()));
+            Object description = reference.getProperty(DbxCommand.DESCRIPTION_PROPERTY);
+            commands.put(name.toString(), new Registration(reference, description == null ? "" : description.toString()));
             synchronized (changed) {
                 changed.notifyAll();
             }
         }
     }
 
-    void removeCommand(DbxCommand command, Map<String, Object> properties) {
-        Object name = properties.get(DbxCommand.NAME_PROPERTY);
+    void removeCommand(ServiceReference<DbxCommand> reference) {
+        Object name = reference.getProperty(DbxCommand.NAME_PROPERTY);
         if (name != null) {
-            commands.computeIfPresent(name.toString(), (key, current) -> current.command() == command ? null : current);
+            commands.computeIfPresent(name.toString(), (key, current) -> current.reference().equals(reference) ? null : current);
         }
+        release(reference);
+    }
+
+    private void release(ServiceReference<DbxCommand> reference) {
+        if (held.remove(reference) != null) {
+            try {
+                bundleContext.ungetService(reference);
+            } catch (IllegalStateException stopping) {
+                // this bundle is stopping; the framework releases its services itself
+            }
+        }
+    }
+
+    /** Gives back every command service this registry fetched. */
+    @Deactivate
+    void deactivate() {
+        List.copyOf(held.keySet()).forEach(this::release);
     }
 
     /**
@@ -79,7 +104,10 @@ public final class CommandRegistry {
             while (true) {
                 Registration registration = commands.get(name);
                 if (registration != null) {
-                    return Optional.of(registration.command());
+                    DbxCommand command = held.computeIfAbsent(registration.reference(), bundleContext::getService);
+                    if (command != null) {
+                        return Optional.of(command);
+                    }
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !declared().containsKey(name)) {
