@@ -134,7 +134,8 @@ final class Server {
         if (new File("/usr/bin/setsid").canExecute()) {
             command.add("/usr/bin/setsid"); // a session of its own: closing the terminal does not stop the server
         }
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // java.home, not this process's command: in a jpackage image that command is the native launcher.
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(serverJvmArguments());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
