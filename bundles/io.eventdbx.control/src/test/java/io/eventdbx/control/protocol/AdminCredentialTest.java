@@ -56,4 +56,17 @@ class AdminCredentialTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         assertThrows(IOException.class, () -> AdminCredential.load(file));
     }
+
+    @Test
+    void proofMatchesTheDocumentedVector() throws Exception {
+        String doc = Files.readString(Path.of("../../docs/control-protocol.md"));
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("(?m)^key   = ([0-9a-f]{64})$").matcher(doc);
+        java.util.regex.Matcher proof = java.util.regex.Pattern.compile("(?m)^proof = ([0-9a-f]{64})$").matcher(doc);
+        assertTrue(key.find() && proof.find(), "docs/control-protocol.md has the test vector");
+        Path file = dir.resolve("vector.key");
+        Files.writeString(file, key.group(1) + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        byte[] expected = java.util.HexFormat.of().parseHex(proof.group(1));
+        assertTrue(AdminCredential.load(file).verify(new byte[32], expected));
+    }
 }
