@@ -258,6 +258,39 @@ class LauncherIT {
         assertFalse(Files.exists(dbx.dataDir));
     }
 
+    @Test
+    void startReportsWhyItFailed() throws Exception {
+        Dbx dbx = new Dbx(temp);
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Files.writeString(dbx.dataDir.resolve("config.toml"), "port = " + dbx.httpPort
+                    + "\n[socket]\nbind_addr = \"127.0.0.1:" + taken.getLocalPort() + "\"\n");
+            long started = System.nanoTime();
+            Dbx.Result start = dbx.run("start");
+            assertEquals(1, start.exit(), start.toString());
+            assertTrue(start.err().contains("failed to start") && start.err().contains("cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort()), start.toString());
+            assertTrue(System.nanoTime() - started < 30_000_000_000L, "a failed start is reported at once, not after a timeout");
+        }
+        assertFalse(Files.exists(dbx.dataDir.resolve("eventdbx.pid")));
+        assertEquals(0, dbx.run("status").exit());
+    }
+
+    @Test
+    void stopKillsAServerThatDoesNotStopInTime() throws Exception {
+        Dbx dbx = new Dbx(temp);
+        assertEquals(0, dbx.run("start").exit());
+        long pid = JSON.readTree(Files.readString(dbx.dataDir.resolve("eventdbx.pid"))).path("pid").asLong();
+        // A frozen process cannot handle SIGTERM; only the escalation to SIGKILL ends it.
+        assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor());
+        Dbx.Result stop = dbx.run("stop", "--timeout", "1");
+        assertEquals(0, stop.exit(), stop.toString());
+        assertTrue(stop.out().contains("did not stop within 1 s and was killed"), stop.toString());
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        assertFalse(Files.exists(dbx.dataDir.resolve("eventdbx.pid")));
+        assertEquals(0, dbx.run("start").exit(), "the lock died with the process: the data directory is usable again");
+        assertEquals(0, dbx.run("stop").exit());
+    }
+
     private static boolean waitForBundle(Dbx dbx, String name, boolean present) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {

@@ -71,6 +71,12 @@ final class Server {
         }
         configureLogging("info", "System.err");
         DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
+        try {
+            checkListenerFree(config.socketBindAddress(), "control socket ([socket].bind_addr)");
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         FrameworkRunner runner = new FrameworkRunner(distribution, dir, "server", flags);
         Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.now());
         try {
@@ -110,6 +116,22 @@ final class Server {
             } catch (IllegalArgumentException unsupported) {
                 // this platform does not have the signal; the shutdown hook still stops the server
             }
+        }
+    }
+
+    /**
+     * Fails fast, with the reason, when a listener's address is taken: otherwise the component that binds it
+     * fails inside the framework and the start only times out.
+     */
+    private static void checkListenerFree(io.eventdbx.config.BindAddress address, String what) {
+        if (address.port() == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(java.net.InetAddress.getByName(address.host()), address.port()));
+        } catch (IOException e) {
+            throw new CommandException("cannot listen on " + address + " for the " + what + ": " + e.getMessage());
         }
     }
 
