@@ -195,8 +195,11 @@ final class Server {
     private static List<String> serverJvmArguments() {
         List<String> args = new ArrayList<>();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // bin/dbx's start-up tuning and class-data archive options are for the short-lived client only.
             if (!arg.startsWith("-XX:TieredStopAtLevel") && !arg.startsWith("-XX:SharedArchiveFile")
-                    && !arg.startsWith("-Xshare") && !arg.startsWith("-XX:+AutoCreateSharedArchive")) {
+                    && !arg.startsWith("-XX:ArchiveClassesAtExit") && !arg.startsWith("-Xshare")
+                    && !arg.equals("-Xlog:disable") && !arg.equals("-Xlog:all=error:stderr")
+                    && !arg.equals("-XX:+UseSerialGC")) {
                 args.add(arg);
             }
         }
