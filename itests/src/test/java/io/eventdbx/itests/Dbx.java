@@ -25,7 +25,9 @@ final class Dbx {
         }
     }
 
-    static final Path HOME = Path.of(System.getProperty("dbx.home", "../runtime/target/dbx")).toAbsolutePath().normalize();
+    static final Path HOME = Path.of(System.getProperty("dbx.home", "../runtime/target/dbx"))
+            .toAbsolutePath()
+            .normalize();
 
     final Path dataDir;
     final Path userHome;
@@ -37,8 +39,8 @@ final class Dbx {
         this.httpPort = freePort();
         Files.createDirectories(dataDir);
         // Random ports only: the HTTP port is free now, and the control socket asks the OS for one.
-        Files.writeString(dataDir.resolve("config.toml"),
-                "port = " + httpPort + "\n[socket]\nbind_addr = \"127.0.0.1:0\"\n");
+        Files.writeString(
+                dataDir.resolve("config.toml"), "port = " + httpPort + "\n[socket]\nbind_addr = \"127.0.0.1:0\"\n");
     }
 
     static int freePort() throws IOException {

@@ -57,7 +57,9 @@ class LauncherIT {
             assertEquals(dbx.httpPort, json.path("port").asInt());
             assertEquals("strict", json.path("restrict").asText(), "--restrict is persisted and in force");
             assertEquals(List.of("rest", "grpc"), JSON.convertValue(json.path("api"), List.class));
-            assertEquals(pid.path("control").asText(), json.path("listeners").path("control").asText());
+            assertEquals(
+                    pid.path("control").asText(),
+                    json.path("listeners").path("control").asText());
             assertTrue(json.path("uptime").asText().endsWith("s"));
 
             Dbx.Result human = dbx.run("status");
@@ -79,7 +81,8 @@ class LauncherIT {
             Dbx.Result bad = dbx.run("config", "--port", "70000", "--page-limit", "7");
             assertEquals(2, bad.exit(), bad.toString());
             assertTrue(bad.err().contains("invalid port '70000'"), bad.toString());
-            assertTrue(Files.readString(dbx.dataDir.resolve("config.toml")).contains("page_limit = 500"),
+            assertTrue(
+                    Files.readString(dbx.dataDir.resolve("config.toml")).contains("page_limit = 500"),
                     "a refused change leaves the file untouched");
 
             Dbx.Result unknown = dbx.run("frobnicate");
@@ -88,8 +91,11 @@ class LauncherIT {
 
             Dbx.Result shell = dbx.runWithInput("lb\ndbx:status\nexit\n", "shell");
             assertEquals(0, shell.exit(), shell.toString());
-            assertTrue(shell.out().contains("dbx> ") && shell.out().contains("EventDBX shell (0.1.0")
-                    && shell.out().contains("uptime"), shell.toString());
+            assertTrue(
+                    shell.out().contains("dbx> ")
+                            && shell.out().contains("EventDBX shell (0.1.0")
+                            && shell.out().contains("uptime"),
+                    shell.toString());
         } finally {
             Dbx.Result stop = dbx.run("stop");
             assertEquals(0, stop.exit(), stop.toString());
@@ -99,7 +105,9 @@ class LauncherIT {
         assertEquals(0, after.exit(), after.toString());
         assertTrue(after.out().contains("not running"), after.toString());
         assertFalse(Files.exists(dbx.dataDir.resolve("eventdbx.pid")));
-        assertTrue(Files.readString(dbx.dataDir.resolve("logs/eventdbx.log")).contains("ready in"), "the daemon logs its banner");
+        assertTrue(
+                Files.readString(dbx.dataDir.resolve("logs/eventdbx.log")).contains("ready in"),
+                "the daemon logs its banner");
     }
 
     @Test
@@ -147,7 +155,9 @@ class LauncherIT {
                 assertEquals(0, client.execute(List.of("bundle", "list"), out, new ByteArrayOutputStream()));
                 assertTrue(out.toString(StandardCharsets.UTF_8).matches("(?s).*active\\s+io\\.eventdbx\\.control.*"));
             }
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dbx.dataDir.resolve("admin.key"))));
+            assertEquals(
+                    "rw-------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(dbx.dataDir.resolve("admin.key"))));
         } finally {
             assertEquals(0, dbx.run("stop").exit());
         }
@@ -158,8 +168,10 @@ class LauncherIT {
         Dbx dbx = new Dbx(temp);
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        Files.writeString(dbx.dataDir.resolve("eventdbx.pid"),
-                "{\"pid\":" + gone.pid() + ",\"started_at\":\"2020-01-01T00:00:00Z\",\"control\":\"127.0.0.1:1\",\"port\":1}\n");
+        Files.writeString(
+                dbx.dataDir.resolve("eventdbx.pid"),
+                "{\"pid\":" + gone.pid()
+                        + ",\"started_at\":\"2020-01-01T00:00:00Z\",\"control\":\"127.0.0.1:1\",\"port\":1}\n");
         Dbx.Result status = dbx.run("status");
         assertEquals(0, status.exit(), status.toString());
         assertTrue(status.out().contains("not running"), status.toString());
@@ -201,7 +213,8 @@ class LauncherIT {
     void foregroundServerLogsToConsoleAndFileAndStopsOnRequest() throws Exception {
         Dbx dbx = new Dbx(temp);
         Process server = dbx.start("start", "--foreground");
-        BufferedReader console = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader console =
+                new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String line;
         String banner = null;
         while ((line = console.readLine()) != null) {
@@ -212,7 +225,10 @@ class LauncherIT {
         }
         Dbx.drain(server.getInputStream());
         Dbx.drain(server.getErrorStream());
-        assertTrue(banner != null && banner.contains("pid " + server.pid()) && banner.contains("http port " + dbx.httpPort),
+        assertTrue(
+                banner != null
+                        && banner.contains("pid " + server.pid())
+                        && banner.contains("http port " + dbx.httpPort),
                 String.valueOf(banner));
         Dbx.Result stop = dbx.run("stop");
         assertEquals(0, stop.exit(), stop.toString());
@@ -262,14 +278,19 @@ class LauncherIT {
     void startReportsWhyItFailed() throws Exception {
         Dbx dbx = new Dbx(temp);
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Files.writeString(dbx.dataDir.resolve("config.toml"), "port = " + dbx.httpPort
-                    + "\n[socket]\nbind_addr = \"127.0.0.1:" + taken.getLocalPort() + "\"\n");
+            Files.writeString(
+                    dbx.dataDir.resolve("config.toml"),
+                    "port = " + dbx.httpPort + "\n[socket]\nbind_addr = \"127.0.0.1:" + taken.getLocalPort() + "\"\n");
             long started = System.nanoTime();
             Dbx.Result start = dbx.run("start");
             assertEquals(1, start.exit(), start.toString());
-            assertTrue(start.err().contains("failed to start") && start.err().contains("cannot listen on 127.0.0.1:"
-                    + taken.getLocalPort()), start.toString());
-            assertTrue(System.nanoTime() - started < 30_000_000_000L, "a failed start is reported at once, not after a timeout");
+            assertTrue(
+                    start.err().contains("failed to start")
+                            && start.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()),
+                    start.toString());
+            assertTrue(
+                    System.nanoTime() - started < 30_000_000_000L,
+                    "a failed start is reported at once, not after a timeout");
         }
         assertFalse(Files.exists(dbx.dataDir.resolve("eventdbx.pid")));
         assertEquals(0, dbx.run("status").exit());
@@ -279,9 +300,13 @@ class LauncherIT {
     void stopKillsAServerThatDoesNotStopInTime() throws Exception {
         Dbx dbx = new Dbx(temp);
         assertEquals(0, dbx.run("start").exit());
-        long pid = JSON.readTree(Files.readString(dbx.dataDir.resolve("eventdbx.pid"))).path("pid").asLong();
+        long pid = JSON.readTree(Files.readString(dbx.dataDir.resolve("eventdbx.pid")))
+                .path("pid")
+                .asLong();
         // A frozen process cannot handle SIGTERM; only the escalation to SIGKILL ends it.
-        assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor());
         Dbx.Result stop = dbx.run("stop", "--timeout", "1");
         assertEquals(0, stop.exit(), stop.toString());
         assertTrue(stop.out().contains("did not stop within 1 s and was killed"), stop.toString());

@@ -58,20 +58,24 @@ public class RuntimeIT {
 
     @Configuration
     public Option[] configuration() throws IOException {
-        Path home = Path.of(System.getProperty("dbx.home", "../runtime/target/dbx")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("dbx.home", "../runtime/target/dbx"))
+                .toAbsolutePath()
+                .normalize();
         Path dataDir = Files.createTempDirectory("dbx-runtime-it");
         List<Option> options = new ArrayList<>();
         options.add(cleanCaches());
         options.add(junitBundles());
         options.add(frameworkStartLevel(50));
         options.add(frameworkProperty("eventdbx.data.dir").value(dataDir.toString()));
-        options.add(frameworkProperty("eventdbx.config.file").value(dataDir.resolve("config.toml").toString()));
+        options.add(frameworkProperty("eventdbx.config.file")
+                .value(dataDir.resolve("config.toml").toString()));
         options.add(frameworkProperty("eventdbx.mode").value("embedded"));
         options.add(systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"));
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> refs = new ArrayList<>();
         try (Stream<Path> files = Files.list(home.resolve("features"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
                 json.readTree(file.toFile()).path("bundles").forEach(refs::add);
             }
         }
@@ -80,7 +84,8 @@ public class RuntimeIT {
             String[] gav = ref.path("id").asText().split(":");
             Path jar = home.resolve("bundle").resolve(gav[1] + "-" + gav[2] + ".jar");
             assertTrue("the distribution lacks " + jar, Files.isRegularFile(jar));
-            options.add(bundle(jar.toUri().toString()).startLevel(10 + ref.path("start-order").asInt()));
+            options.add(bundle(jar.toUri().toString())
+                    .startLevel(10 + ref.path("start-order").asInt()));
         }
         return options.toArray(Option[]::new);
     }
@@ -116,7 +121,9 @@ public class RuntimeIT {
         Bundle control = find("io.eventdbx.control");
         control.stop();
         assertEquals(Bundle.RESOLVED, control.getState());
-        assertNull("the help command goes away with its bundle", commandTracker("help").getService());
+        assertNull(
+                "the help command goes away with its bundle",
+                commandTracker("help").getService());
         control.start();
         assertNotNull("and comes back when it starts", waitForCommand("help"));
         String help = gogo("dbx:help");
@@ -161,8 +168,10 @@ public class RuntimeIT {
     }
 
     private ServiceTracker<DbxCommand, DbxCommand> commandTracker(String name) throws Exception {
-        ServiceTracker<DbxCommand, DbxCommand> tracker = new ServiceTracker<>(context,
-                context.createFilter("(&(objectClass=" + DbxCommand.class.getName() + ")(" + DbxCommand.NAME_PROPERTY + "=" + name + "))"),
+        ServiceTracker<DbxCommand, DbxCommand> tracker = new ServiceTracker<>(
+                context,
+                context.createFilter("(&(objectClass=" + DbxCommand.class.getName() + ")(" + DbxCommand.NAME_PROPERTY
+                        + "=" + name + "))"),
                 null);
         tracker.open();
         return tracker;
@@ -173,7 +182,8 @@ public class RuntimeIT {
     }
 
     private String gogo(String line) throws Exception {
-        ServiceTracker<CommandProcessor, CommandProcessor> tracker = new ServiceTracker<>(context, CommandProcessor.class, null);
+        ServiceTracker<CommandProcessor, CommandProcessor> tracker =
+                new ServiceTracker<>(context, CommandProcessor.class, null);
         tracker.open();
         CommandProcessor processor = tracker.waitForService(WAIT_MILLIS);
         assertNotNull("Gogo is running", processor);

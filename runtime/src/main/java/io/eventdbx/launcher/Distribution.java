@@ -26,7 +26,11 @@ record Distribution(Path home) {
             return new Distribution(Path.of(property).toAbsolutePath().normalize());
         }
         try {
-            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jar = Path.of(Main.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return new Distribution(jar.getParent().getParent().toAbsolutePath().normalize());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate the distribution; set -Ddbx.home", e);
@@ -46,11 +50,13 @@ record Distribution(Path home) {
         ObjectMapper mapper = new ObjectMapper();
         List<Feature> features = new ArrayList<>();
         try (Stream<Path> files = Files.list(featureDir())) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
                 features.add(Feature.read(mapper, file));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the feature files in " + featureDir() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read the feature files in " + featureDir() + ": " + e.getMessage(), e);
         }
         features.sort(Comparator.comparing(Feature::name));
         return features;

@@ -50,9 +50,11 @@ record Feature(String name, String description, Set<String> modes, String api, L
         for (JsonNode bundle : root.path("bundles")) {
             String[] gav = text(bundle, "id", file).split(":");
             if (gav.length != 3) {
-                throw new IOException(file + ": bundle id '" + bundle.path("id").asText() + "' is not groupId:artifactId:version");
+                throw new IOException(
+                        file + ": bundle id '" + bundle.path("id").asText() + "' is not groupId:artifactId:version");
             }
-            bundles.add(new BundleRef(gav[0], gav[1], gav[2], bundle.path("start-order").asInt(10)));
+            bundles.add(new BundleRef(
+                    gav[0], gav[1], gav[2], bundle.path("start-order").asInt(10)));
         }
         String api = root.hasNonNull("eventdbx:api") ? root.get("eventdbx:api").asText() : null;
         return new Feature(name, root.path("description").asText(""), modes, api, bundles);

@@ -77,7 +77,8 @@ final class FrameworkRunner {
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.log.level", "2");
         try {
-            framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
+            framework = ServiceLoader.load(FrameworkFactory.class)
+                    .findFirst()
                     .orElseThrow(() -> new LauncherException("no OSGi framework on the class path"))
                     .newFramework(props);
             framework.init();

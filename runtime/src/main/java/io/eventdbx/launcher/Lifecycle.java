@@ -46,7 +46,13 @@ final class Lifecycle {
     private final PrintStream err;
     private final CommandRunner runner = new CommandRunner();
 
-    Lifecycle(Distribution distribution, Map<String, String> environment, Path home, InputStream in, PrintStream out, PrintStream err) {
+    Lifecycle(
+            Distribution distribution,
+            Map<String, String> environment,
+            Path home,
+            InputStream in,
+            PrintStream out,
+            PrintStream err) {
         this.distribution = distribution;
         this.environment = environment;
         this.home = home;
@@ -56,15 +62,16 @@ final class Lifecycle {
     }
 
     int run(String command, List<String> args, String globalDataDir, String globalConfig) {
-        Object spec = switch (command) {
-            case "start" -> new Start(false);
-            case "restart" -> new Start(true);
-            case "stop" -> new Stop();
-            case "status" -> new Status();
-            case "destroy" -> new Destroy();
-            case "shell" -> new Shell();
-            default -> throw new IllegalArgumentException(command);
-        };
+        Object spec =
+                switch (command) {
+                    case "start" -> new Start(false);
+                    case "restart" -> new Start(true);
+                    case "stop" -> new Stop();
+                    case "status" -> new Status();
+                    case "destroy" -> new Destroy();
+                    case "shell" -> new Shell();
+                    default -> throw new IllegalArgumentException(command);
+                };
         ((Located) spec).dataDir = globalDataDir;
         ((Located) spec).config = globalConfig;
         return runner.run("dbx " + command, spec, new SimpleCommandContext(out, err, in, Caller.LOCAL_ADMIN), args);
@@ -75,7 +82,10 @@ final class Lifecycle {
         @Option(names = "--data-dir", paramLabel = "<path>", description = "Data directory (default $HOME/.eventdbx).")
         String dataDir;
 
-        @Option(names = "--config", paramLabel = "<path>", description = "Configuration file (default <data-dir>/config.toml).")
+        @Option(
+                names = "--config",
+                paramLabel = "<path>",
+                description = "Configuration file (default <data-dir>/config.toml).")
         String config;
     }
 
@@ -89,15 +99,25 @@ final class Lifecycle {
         @Option(names = "--foreground", description = "Run in this process, logging to the console and the log file.")
         boolean foreground;
 
-        @Option(names = "--restrict", arity = "0..1", fallbackValue = "default", paramLabel = "<mode>",
+        @Option(
+                names = "--restrict",
+                arity = "0..1",
+                fallbackValue = "default",
+                paramLabel = "<mode>",
                 description = "Schema restriction: off, default or strict (persisted; bare --restrict means default).")
         String restrict;
 
-        @Option(names = "--api", split = ",", paramLabel = "<surface>",
+        @Option(
+                names = "--api",
+                split = ",",
+                paramLabel = "<surface>",
                 description = "API surfaces to serve: rest, graphql, grpc or all (persisted).")
         List<String> apis;
 
-        @Option(names = "--timeout", paramLabel = "<seconds>", defaultValue = "30",
+        @Option(
+                names = "--timeout",
+                paramLabel = "<seconds>",
+                defaultValue = "30",
                 description = "restart: seconds to wait for a graceful stop before killing.")
         long timeout;
 
@@ -120,7 +140,8 @@ final class Lifecycle {
             }
             Map<Setting, Object> typed = new LinkedHashMap<>();
             try {
-                flags.forEach((key, value) -> typed.put(Setting.byKey(key), Setting.byKey(key).parse(value)));
+                flags.forEach((key, value) ->
+                        typed.put(Setting.byKey(key), Setting.byKey(key).parse(value)));
             } catch (ConfigException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -132,8 +153,8 @@ final class Lifecycle {
             AdminCredential.loadOrCreate(dir.adminKeyFile());
             Optional<PidFile> running = live(dir);
             if (running.isPresent()) {
-                throw new CommandException("EventDBX is already running for " + dir.root() + " (pid " + running.get().pid()
-                        + "); use 'dbx restart' to restart it");
+                throw new CommandException("EventDBX is already running for " + dir.root() + " (pid "
+                        + running.get().pid() + "); use 'dbx restart' to restart it");
             }
             Server server = new Server(distribution, dir, config, flags, environment);
             if (foreground) {
@@ -161,8 +182,14 @@ final class Lifecycle {
         }
 
         private List<String> startArguments(DataDirectory dir) {
-            List<String> args = new ArrayList<>(List.of("start", "--foreground", "--daemon-child",
-                    "--data-dir", dir.root().toString(), "--config", dir.configFile().toString()));
+            List<String> args = new ArrayList<>(List.of(
+                    "start",
+                    "--foreground",
+                    "--daemon-child",
+                    "--data-dir",
+                    dir.root().toString(),
+                    "--config",
+                    dir.configFile().toString()));
             if (port != null) {
                 args.addAll(List.of("--port", port));
             }
@@ -178,7 +205,10 @@ final class Lifecycle {
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the running server.")
     final class Stop extends Located implements Callable<Object> {
-        @Option(names = "--timeout", paramLabel = "<seconds>", defaultValue = "30",
+        @Option(
+                names = "--timeout",
+                paramLabel = "<seconds>",
+                defaultValue = "30",
                 description = "Seconds to wait for a graceful stop before killing the process.")
         long timeout;
 
@@ -218,13 +248,16 @@ final class Lifecycle {
             try {
                 return remote(dir, running.get(), args);
             } catch (IOException e) {
-                throw new CommandException("EventDBX (pid " + running.get().pid() + ") is running but its control socket "
-                        + running.get().control() + " does not answer: " + e.getMessage());
+                throw new CommandException(
+                        "EventDBX (pid " + running.get().pid() + ") is running but its control socket "
+                                + running.get().control() + " does not answer: " + e.getMessage());
             }
         }
     }
 
-    @Command(name = "destroy", mixinStandardHelpOptions = true,
+    @Command(
+            name = "destroy",
+            mixinStandardHelpOptions = true,
             description = "Delete the data directory, pid file and configuration, after confirmation.")
     final class Destroy extends Located implements Callable<Object> {
         @Option(names = "--yes", description = "Do not ask for confirmation.")
@@ -235,7 +268,8 @@ final class Lifecycle {
             DataDirectory dir = resolve(this);
             Optional<PidFile> running = live(dir);
             if (running.isPresent()) {
-                throw new CommandException("EventDBX is running (pid " + running.get().pid() + "); stop it first with 'dbx stop'");
+                throw new CommandException(
+                        "EventDBX is running (pid " + running.get().pid() + "); stop it first with 'dbx stop'");
             }
             boolean hasData = Files.exists(dir.root());
             boolean hasConfig = Files.exists(dir.configFile());
@@ -243,11 +277,13 @@ final class Lifecycle {
                 return "nothing to destroy: " + dir.root() + " does not exist";
             }
             if (hasData && !looksLikeDataDirectory(dir)) {
-                throw new CommandException(dir.root() + " does not look like an EventDBX data directory; refusing to delete it");
+                throw new CommandException(
+                        dir.root() + " does not look like an EventDBX data directory; refusing to delete it");
             }
             if (!yes) {
-                err.print("This permanently deletes " + dir.root() + (dir.configFile().startsWith(dir.root()) ? ""
-                        : " and " + dir.configFile()) + ". Type 'yes' to continue: ");
+                err.print("This permanently deletes " + dir.root()
+                        + (dir.configFile().startsWith(dir.root()) ? "" : " and " + dir.configFile())
+                        + ". Type 'yes' to continue: ");
                 err.flush();
                 String answer = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
                 if (answer == null || !answer.trim().equals("yes")) {
@@ -260,7 +296,9 @@ final class Lifecycle {
         }
     }
 
-    @Command(name = "shell", mixinStandardHelpOptions = true,
+    @Command(
+            name = "shell",
+            mixinStandardHelpOptions = true,
             description = "Open an interactive Gogo shell on the running server, or on an embedded runtime.")
     final class Shell extends Located implements Callable<Object> {
         @Override
@@ -272,7 +310,8 @@ final class Lifecycle {
                     return client.shell(in, out, err);
                 }
             }
-            return new Embedded(distribution, dir, err).run(Map.of("mode", "shell", "args", List.of(), "in", in, "out", out, "err", err));
+            return new Embedded(distribution, dir, err)
+                    .run(Map.of("mode", "shell", "args", List.of(), "in", in, "out", out, "err", err));
         }
     }
 
@@ -289,10 +328,11 @@ final class Lifecycle {
                     return client.execute(argv, out, err);
                 }
             }
-            return new Embedded(distribution, dir, err).run(Map.of("mode", "exec", "args", argv,
-                    "in", in, "out", out, "err", err));
+            return new Embedded(distribution, dir, err)
+                    .run(Map.of("mode", "exec", "args", argv, "in", in, "out", out, "err", err));
         } catch (AuthenticationException e) {
-            err.println("error: the server refused the administrator credential of " + dir.adminKeyFile() + ": " + e.getMessage());
+            err.println("error: the server refused the administrator credential of " + dir.adminKeyFile() + ": "
+                    + e.getMessage());
             return ExitCodes.FAILURE;
         } catch (IOException e) {
             err.println("error: cannot reach the server: " + e.getMessage());
@@ -339,7 +379,8 @@ final class Lifecycle {
         }
         // A graceful stop removes the pid file itself; a killed process cannot.
         Files.deleteIfExists(dir.pidFile());
-        return graceful ? "EventDBX stopped (pid " + pid.pid() + ")"
+        return graceful
+                ? "EventDBX stopped (pid " + pid.pid() + ")"
                 : "EventDBX did not stop within " + timeoutSeconds + " s and was killed (pid " + pid.pid() + ")";
     }
 
@@ -377,7 +418,8 @@ final class Lifecycle {
         if (root.getParent() == null || root.equals(home.toAbsolutePath().normalize())) {
             return false;
         }
-        return Files.exists(dir.adminKeyFile()) || Files.exists(root.resolve("config.toml")) || Files.exists(dir.lockFile());
+        return Files.exists(dir.adminKeyFile())
+                || Files.exists(root.resolve("config.toml"))
+                || Files.exists(dir.lockFile());
     }
-
 }

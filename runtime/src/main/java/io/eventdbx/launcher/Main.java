@@ -47,7 +47,9 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String[] args) {
-        int exit = new Main(System.getenv(), Path.of(System.getProperty("user.home")), System.in, System.out, System.err).run(args);
+        int exit = new Main(
+                        System.getenv(), Path.of(System.getProperty("user.home")), System.in, System.out, System.err)
+                .run(args);
         System.out.flush();
         System.err.flush();
         System.exit(exit);
@@ -80,8 +82,11 @@ public final class Main {
                 } else if (arg.startsWith("--config=")) {
                     config = arg.substring("--config=".length());
                 } else {
-                    throw new LauncherException("unknown option '" + arg + "' (global options: --data-dir, --config,"
-                            + " --version, --help)", ExitCodes.USAGE, null);
+                    throw new LauncherException(
+                            "unknown option '" + arg + "' (global options: --data-dir, --config,"
+                                    + " --version, --help)",
+                            ExitCodes.USAGE,
+                            null);
                 }
             }
             if (i >= args.length) {
@@ -134,12 +139,14 @@ public final class Main {
         stream.println("Usage: dbx [--data-dir <path>] [--config <path>] <command> [options]");
         stream.println();
         stream.println("Server lifecycle:");
-        stream.println("  start [--port N] [--data-dir P] [--foreground] [--restrict[=off|default|strict]] [--api rest|graphql|grpc|all]");
+        stream.println(
+                "  start [--port N] [--data-dir P] [--foreground] [--restrict[=off|default|strict]] [--api rest|graphql|grpc|all]");
         stream.println("  stop [--timeout SECONDS]      stop the running server (gracefully, then forcibly)");
         stream.println("  status [--json]               pid, uptime, ports and restriction mode, or 'not running'");
         stream.println("  restart [start options]       stop, then start");
         stream.println("  destroy [--yes]               delete the data directory and configuration");
-        stream.println("  shell                         interactive Gogo shell on the running server (or an embedded runtime)");
+        stream.println(
+                "  shell                         interactive Gogo shell on the running server (or an embedded runtime)");
         stream.println();
         stream.println("Every other command (config, bundle, help, ...) runs in the server, or in an embedded runtime");
         stream.println("when no server runs. 'dbx help' lists them; 'dbx <command> --help' describes one.");

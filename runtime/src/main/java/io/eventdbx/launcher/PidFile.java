@@ -33,8 +33,11 @@ record PidFile(long pid, Instant startedAt, String control, int port) {
             if (node == null || !node.has("pid")) {
                 return Optional.empty();
             }
-            return Optional.of(new PidFile(node.path("pid").asLong(), Instant.parse(node.path("started_at").asText(Instant.EPOCH.toString())),
-                    node.path("control").asText(""), node.path("port").asInt()));
+            return Optional.of(new PidFile(
+                    node.path("pid").asLong(),
+                    Instant.parse(node.path("started_at").asText(Instant.EPOCH.toString())),
+                    node.path("control").asText(""),
+                    node.path("port").asInt()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (RuntimeException | com.fasterxml.jackson.core.JacksonException e) {
@@ -59,7 +62,8 @@ record PidFile(long pid, Instant startedAt, String control, int port) {
         if (pid <= 0) {
             return Optional.empty();
         }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(handle -> handle.info().startInstant()
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(handle -> handle.info()
+                .startInstant()
                 .map(start -> Duration.between(start, startedAt).abs().toSeconds() < 5)
                 .orElse(true));
     }
@@ -69,7 +73,8 @@ record PidFile(long pid, Instant startedAt, String control, int port) {
         if (colon <= 0) {
             throw new IllegalStateException("the pid file names no control endpoint");
         }
-        return new InetSocketAddress(control.substring(0, colon).replace("[", "").replace("]", ""),
+        return new InetSocketAddress(
+                control.substring(0, colon).replace("[", "").replace("]", ""),
                 Integer.parseInt(control.substring(colon + 1)));
     }
 }

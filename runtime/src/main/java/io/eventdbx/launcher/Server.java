@@ -34,7 +34,11 @@ final class Server {
     private final Map<String, String> flags;
     private final Map<String, String> environment;
 
-    Server(Distribution distribution, DataDirectory dir, EffectiveConfig config, Map<String, String> flags,
+    Server(
+            Distribution distribution,
+            DataDirectory dir,
+            EffectiveConfig config,
+            Map<String, String> flags,
             Map<String, String> environment) {
         this.distribution = distribution;
         this.dir = dir;
@@ -95,7 +99,8 @@ final class Server {
             long ready = Duration.between(started, Instant.now()).toMillis();
             console.println("EventDBX " + Main.version() + " ready in " + ready + " ms: pid " + pid.pid()
                     + ", data dir " + dir.root() + ", control " + endpoint + ", http port " + config.port()
-                    + ", api " + String.join(",", config.apis()) + ", restrict " + config.restrict().label());
+                    + ", api " + String.join(",", config.apis()) + ", restrict "
+                    + config.restrict().label());
             console.flush();
         } catch (RuntimeException e) {
             runner.stop();
@@ -175,8 +180,8 @@ final class Server {
         while (System.nanoTime() < deadline) {
             Optional<PidFile> pid = PidFile.read(dir.pidFile());
             if (pid.isPresent() && pid.get().process().isPresent()) {
-                out.println("EventDBX started (pid " + pid.get().pid() + ", control " + pid.get().control() + ", http port "
-                        + pid.get().port() + "); log: " + dir.logFile());
+                out.println("EventDBX started (pid " + pid.get().pid() + ", control "
+                        + pid.get().control() + ", http port " + pid.get().port() + "); log: " + dir.logFile());
                 return ExitCodes.OK;
             }
             if (!process.isAlive()) {
@@ -187,7 +192,8 @@ final class Server {
             Thread.sleep(25); // polling a file the child writes; there is no other channel to wait on
         }
         process.destroyForcibly();
-        err.println("error: EventDBX did not become ready within " + READY_TIMEOUT_MILLIS / 1000 + " s; see " + dir.logFile());
+        err.println("error: EventDBX did not become ready within " + READY_TIMEOUT_MILLIS / 1000 + " s; see "
+                + dir.logFile());
         return ExitCodes.FAILURE;
     }
 
@@ -196,9 +202,12 @@ final class Server {
         List<String> args = new ArrayList<>();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // bin/dbx's start-up tuning and class-data archive options are for the short-lived client only.
-            if (!arg.startsWith("-XX:TieredStopAtLevel") && !arg.startsWith("-XX:SharedArchiveFile")
-                    && !arg.startsWith("-XX:ArchiveClassesAtExit") && !arg.startsWith("-Xshare")
-                    && !arg.equals("-Xlog:disable") && !arg.equals("-Xlog:all=error:stderr")
+            if (!arg.startsWith("-XX:TieredStopAtLevel")
+                    && !arg.startsWith("-XX:SharedArchiveFile")
+                    && !arg.startsWith("-XX:ArchiveClassesAtExit")
+                    && !arg.startsWith("-Xshare")
+                    && !arg.equals("-Xlog:disable")
+                    && !arg.equals("-Xlog:all=error:stderr")
                     && !arg.equals("-XX:+UseSerialGC")) {
                 args.add(arg);
             }

@@ -26,8 +26,12 @@ class MainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        Main main = new Main(Map.of(), home, new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        Main main = new Main(
+                Map.of(),
+                home,
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return main.run(args);
     }
 
@@ -80,7 +84,9 @@ class MainTest {
     @Test
     void statusJsonWhenNothingRuns() {
         assertEquals(0, run("status", "--data-dir", home.resolve("d").toString(), "--json"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"status\" : \"not running\""), out.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                out.toString(StandardCharsets.UTF_8).contains("\"status\" : \"not running\""),
+                out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -35,7 +35,8 @@ public final class ApiSelection {
                     values.put(Setting.API_GRAPHQL, Boolean.TRUE);
                     values.put(Setting.API_GRPC, Boolean.TRUE);
                 }
-                default -> throw new ConfigException("unknown API surface '" + name + "': expected rest, graphql, grpc or all");
+                default -> throw new ConfigException(
+                        "unknown API surface '" + name + "': expected rest, graphql, grpc or all");
             }
         }
         return values;

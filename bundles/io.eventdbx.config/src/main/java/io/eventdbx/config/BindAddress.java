@@ -27,7 +27,8 @@ public record BindAddress(String host, int port) {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         } else if (host.indexOf(':') >= 0) {
-            throw new ConfigException("invalid " + key + " '" + text + "': write IPv6 hosts in brackets, e.g. [::1]:6363");
+            throw new ConfigException(
+                    "invalid " + key + " '" + text + "': write IPv6 hosts in brackets, e.g. [::1]:6363");
         }
         int port;
         try {
@@ -36,7 +37,8 @@ public record BindAddress(String host, int port) {
             throw new ConfigException("invalid " + key + " '" + text + "': the port must be a number");
         }
         if (port < 0 || port > 65535 || host.isBlank()) {
-            throw new ConfigException("invalid " + key + " '" + text + "': expected host:port with a port between 0 and 65535");
+            throw new ConfigException(
+                    "invalid " + key + " '" + text + "': expected host:port with a port between 0 and 65535");
         }
         return new BindAddress(host, port);
     }

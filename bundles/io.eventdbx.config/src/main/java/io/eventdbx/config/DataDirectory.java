@@ -24,7 +24,9 @@ public record DataDirectory(Path root, Path configFile) {
     /** Normalises both paths. */
     public DataDirectory {
         root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
-        configFile = Objects.requireNonNull(configFile, "configFile").toAbsolutePath().normalize();
+        configFile = Objects.requireNonNull(configFile, "configFile")
+                .toAbsolutePath()
+                .normalize();
     }
 
     /**
@@ -37,7 +39,8 @@ public record DataDirectory(Path root, Path configFile) {
      * @return the locations
      * @throws ConfigException if the chosen config file is invalid
      */
-    public static DataDirectory resolve(String dataDirFlag, String configFlag, Map<String, String> environment, Path home) {
+    public static DataDirectory resolve(
+            String dataDirFlag, String configFlag, Map<String, String> environment, Path home) {
         String envDir = environment.get(Setting.DATA_DIR.environmentVariable());
         String explicitDir = dataDirFlag != null ? dataDirFlag : (envDir == null || envDir.isEmpty() ? null : envDir);
         Path defaultDir = home.resolve(DEFAULT_NAME);

@@ -124,7 +124,10 @@ public final class EffectiveConfig {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Setting setting : Setting.values()) {
             Object value = values.get(setting);
-            rows.add(row(setting.key(), value instanceof RestrictMode mode ? mode.label() : value, source(setting).label()));
+            rows.add(row(
+                    setting.key(),
+                    value instanceof RestrictMode mode ? mode.label() : value,
+                    source(setting).label()));
         }
         unknown.forEach((key, value) -> rows.add(row(key, value, "file (unknown key)")));
         return rows;

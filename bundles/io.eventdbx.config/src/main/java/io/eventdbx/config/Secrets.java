@@ -16,7 +16,12 @@ public final class Secrets {
      */
     public static boolean looksSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("key") || k.contains("secret") || k.contains("password") || k.contains("token")
-                || k.equals("dek") || k.endsWith(".dek") || k.contains("credential");
+        return k.contains("key")
+                || k.contains("secret")
+                || k.contains("password")
+                || k.contains("token")
+                || k.equals("dek")
+                || k.endsWith(".dek")
+                || k.contains("credential");
     }
 }

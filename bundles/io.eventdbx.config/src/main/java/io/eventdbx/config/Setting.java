@@ -25,7 +25,11 @@ public enum Setting {
     /** Automatic snapshot interval. */
     SNAPSHOT_THRESHOLD("snapshot_threshold", Kind.POSITIVE_LONG, null, "take a snapshot every N events (unset: never)"),
     /** Hot aggregate cache bound. */
-    MEMORY_THRESHOLD("memory_threshold", Kind.POSITIVE_LONG, null, "most aggregates kept in the in-memory cache (unset: engine default)"),
+    MEMORY_THRESHOLD(
+            "memory_threshold",
+            Kind.POSITIVE_LONG,
+            null,
+            "most aggregates kept in the in-memory cache (unset: engine default)"),
     /** REST surface switch. */
     API_REST("api.rest", Kind.BOOLEAN, true, "serve the REST API"),
     /** GraphQL surface switch. */
@@ -33,9 +37,17 @@ public enum Setting {
     /** gRPC surface switch. */
     API_GRPC("api.grpc", Kind.BOOLEAN, true, "serve the gRPC API"),
     /** gRPC listener. */
-    GRPC_BIND_ADDR("grpc.bind_addr", Kind.BIND_ADDRESS, "0.0.0.0:7070", "gRPC listener (same port as HTTP shares the listener)"),
+    GRPC_BIND_ADDR(
+            "grpc.bind_addr",
+            Kind.BIND_ADDRESS,
+            "0.0.0.0:7070",
+            "gRPC listener (same port as HTTP shares the listener)"),
     /** Control socket listener. */
-    SOCKET_BIND_ADDR("socket.bind_addr", Kind.BIND_ADDRESS, "127.0.0.1:6363", "control socket for the dbx launcher and replication");
+    SOCKET_BIND_ADDR(
+            "socket.bind_addr",
+            Kind.BIND_ADDRESS,
+            "127.0.0.1:6363",
+            "control socket for the dbx launcher and replication");
 
     /** The value types settings can have. */
     public enum Kind {

@@ -53,7 +53,9 @@ class ConfigFileTest {
         ConfigException e = assertThrows(ConfigException.class, () -> new ConfigFile(file).update(changes));
         assertTrue(e.getMessage().contains("invalid port '0'"), e.getMessage());
         assertEquals(original, Files.readString(file));
-        assertEquals(List.of("config.toml"), Files.list(dir).map(p -> p.getFileName().toString()).toList());
+        assertEquals(
+                List.of("config.toml"),
+                Files.list(dir).map(p -> p.getFileName().toString()).toList());
     }
 
     @Test
@@ -76,6 +78,7 @@ class ConfigFileTest {
         Path file = dir.resolve("config.toml");
         Files.writeString(file, "port = = 3\n");
         ConfigException e = assertThrows(ConfigException.class, () -> new ConfigFile(file).read());
-        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("not valid TOML"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(file.toString()) && e.getMessage().contains("not valid TOML"), e.getMessage());
     }
 }

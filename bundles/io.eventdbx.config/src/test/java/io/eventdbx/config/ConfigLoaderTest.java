@@ -48,19 +48,24 @@ class ConfigLoaderTest {
     void errorsNameTheSource() throws Exception {
         Path file = dir.resolve("config.toml");
         Files.writeString(file, "page_limit = -3\n");
-        ConfigException fromFile = assertThrows(ConfigException.class,
-                () -> ConfigLoader.load(new ConfigFile(file), Map.of(), Map.of()));
-        assertTrue(fromFile.getMessage().contains("page_limit") && fromFile.getMessage().contains(file.toString()),
+        ConfigException fromFile =
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(new ConfigFile(file), Map.of(), Map.of()));
+        assertTrue(
+                fromFile.getMessage().contains("page_limit")
+                        && fromFile.getMessage().contains(file.toString()),
                 fromFile.getMessage());
-        ConfigException fromEnv = assertThrows(ConfigException.class,
-                () -> ConfigLoader.load(new ConfigFile(dir.resolve("x.toml")), Map.of("EVENTDBX_RESTRICT", "maybe"), Map.of()));
+        ConfigException fromEnv = assertThrows(
+                ConfigException.class,
+                () -> ConfigLoader.load(
+                        new ConfigFile(dir.resolve("x.toml")), Map.of("EVENTDBX_RESTRICT", "maybe"), Map.of()));
         assertTrue(fromEnv.getMessage().contains("EVENTDBX_RESTRICT"), fromEnv.getMessage());
     }
 
     @Test
     void secretsAreMaskedAndUnknownKeysReported() throws Exception {
         Path file = dir.resolve("config.toml");
-        Files.writeString(file, "dek = \"s3cr3t-dek\"\nmaster_key = \"s3cr3t-master\"\n[plugins]\nhttp_token = \"abc\"\n");
+        Files.writeString(
+                file, "dek = \"s3cr3t-dek\"\nmaster_key = \"s3cr3t-master\"\n[plugins]\nhttp_token = \"abc\"\n");
         EffectiveConfig config = ConfigLoader.load(new ConfigFile(file), Map.of(), Map.of());
         assertEquals(List.of("dek", "master_key", "plugins.http_token"), config.unknownKeys());
         String described = config.describe().toString();

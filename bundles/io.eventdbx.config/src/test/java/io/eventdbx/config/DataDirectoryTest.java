@@ -23,8 +23,11 @@ class DataDirectoryTest {
 
     @Test
     void flagBeatsEnvironmentAndCarriesTheConfigFile() {
-        Map<String, String> env = Map.of("EVENTDBX_DATA_DIR", home.resolve("env").toString());
-        assertEquals(home.resolve("env/config.toml"), DataDirectory.resolve(null, null, env, home).configFile());
+        Map<String, String> env =
+                Map.of("EVENTDBX_DATA_DIR", home.resolve("env").toString());
+        assertEquals(
+                home.resolve("env/config.toml"),
+                DataDirectory.resolve(null, null, env, home).configFile());
         DataDirectory dir = DataDirectory.resolve(home.resolve("flag").toString(), null, env, home);
         assertEquals(home.resolve("flag"), dir.root());
         assertEquals(home.resolve("flag/config.toml"), dir.configFile());

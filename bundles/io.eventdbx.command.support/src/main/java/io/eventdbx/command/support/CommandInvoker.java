@@ -34,8 +34,9 @@ public final class CommandInvoker {
             return e.exitCode();
         } catch (RuntimeException | LinkageError e) {
             LOG.error("command '{}' failed", name, e);
-            context.err().println("error: command '" + name + "' failed unexpectedly (" + e.getClass().getSimpleName()
-                    + "); details are in the server log");
+            context.err()
+                    .println("error: command '" + name + "' failed unexpectedly ("
+                            + e.getClass().getSimpleName() + "); details are in the server log");
             return ExitCodes.FAILURE;
         } finally {
             context.out().flush();

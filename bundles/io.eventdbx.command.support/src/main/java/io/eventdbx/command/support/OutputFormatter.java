@@ -110,11 +110,13 @@ public final class OutputFormatter {
             widths.put(column, width);
         }
         StringBuilder header = new StringBuilder();
-        widths.forEach((column, width) -> header.append(pad(column.toUpperCase(java.util.Locale.ROOT), width)).append("  "));
+        widths.forEach((column, width) -> header.append(pad(column.toUpperCase(java.util.Locale.ROOT), width))
+                .append("  "));
         out.println(header.toString().stripTrailing());
         for (Map<String, String> row : flatRows) {
             StringBuilder line = new StringBuilder();
-            widths.forEach((column, width) -> line.append(pad(row.getOrDefault(column, ""), width)).append("  "));
+            widths.forEach((column, width) ->
+                    line.append(pad(row.getOrDefault(column, ""), width)).append("  "));
             out.println(line.toString().stripTrailing());
         }
     }

@@ -53,8 +53,11 @@ class CommandRunnerTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        SimpleCommandContext context = new SimpleCommandContext(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Caller.LOCAL_ADMIN);
+        SimpleCommandContext context = new SimpleCommandContext(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                new ByteArrayInputStream(new byte[0]),
+                Caller.LOCAL_ADMIN);
         return new CommandRunner().run("dbx sample", new Sample(), context, List.of(args));
     }
 
@@ -68,13 +71,16 @@ class CommandRunnerTest {
     @Test
     void jsonOutput() {
         assertEquals(0, run("--json"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"count\" : 1"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                out.toString(StandardCharsets.UTF_8).contains("\"count\" : 1"), out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void parseErrorsAreUsageErrors() {
         assertEquals(2, run("--count", "many"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: Invalid value"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("error: Invalid value"),
+                err.toString(StandardCharsets.UTF_8));
         assertEquals(2, run("--nope"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("Run 'dbx sample --help'"));
     }

@@ -11,10 +11,11 @@ import org.osgi.service.component.annotations.Reference;
 
 /** {@code dbx config}: shows the effective configuration, or validates and persists changes to it. */
 @CommandCapability("config")
-@Component(property = {
-    DbxCommand.NAME_PROPERTY + "=config",
-    DbxCommand.DESCRIPTION_PROPERTY + "=Show or change config.toml"
-})
+@Component(
+        property = {
+            DbxCommand.NAME_PROPERTY + "=config",
+            DbxCommand.DESCRIPTION_PROPERTY + "=Show or change config.toml"
+        })
 public final class ConfigCommand implements DbxCommand {
 
     private final ConfigTranslator translator;

@@ -17,9 +17,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options of {@code dbx config}; one instance per invocation. */
-@Command(name = "config", mixinStandardHelpOptions = true,
-        description = {"Without options: print the effective configuration (secrets masked) and where each value comes from.",
-            "With options: validate them and persist them to config.toml. Nothing is written if any value is invalid."})
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Without options: print the effective configuration (secrets masked) and where each value comes from.",
+            "With options: validate them and persist them to config.toml. Nothing is written if any value is invalid."
+        })
 final class ConfigCommandLine implements Callable<Object> {
 
     private final ConfigTranslator translator;
@@ -31,7 +35,10 @@ final class ConfigCommandLine implements Callable<Object> {
     @Option(names = "--port", paramLabel = "<u16>", description = "HTTP port for REST and GraphQL (1-65535).")
     String port;
 
-    @Option(names = "--data-dir", paramLabel = "<path>", description = "Data directory, for a config file kept elsewhere (--config).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "<path>",
+            description = "Data directory, for a config file kept elsewhere (--config).")
     String dataDir;
 
     @Option(names = "--restrict", paramLabel = "<mode>", description = "Schema restriction: off, default or strict.")
@@ -43,26 +50,41 @@ final class ConfigCommandLine implements Callable<Object> {
     @Option(names = "--page-limit", paramLabel = "<n>", description = "Largest page size any request may ask for.")
     String pageLimit;
 
-    @Option(names = "--plugin-max-attempts", paramLabel = "<n>", description = "Plugin delivery attempts before a job is dead.")
+    @Option(
+            names = "--plugin-max-attempts",
+            paramLabel = "<n>",
+            description = "Plugin delivery attempts before a job is dead.")
     String pluginMaxAttempts;
 
     @Option(names = "--snapshot-threshold", paramLabel = "<n>", description = "Take a snapshot every N events.")
     String snapshotThreshold;
 
-    @Option(names = "--memory-threshold", paramLabel = "<n>", description = "Most aggregates kept in the in-memory cache.")
+    @Option(
+            names = "--memory-threshold",
+            paramLabel = "<n>",
+            description = "Most aggregates kept in the in-memory cache.")
     String memoryThreshold;
 
-    @Option(names = "--api", paramLabel = "<surface>", split = ",",
+    @Option(
+            names = "--api",
+            paramLabel = "<surface>",
+            split = ",",
             description = "API surfaces to serve: rest, graphql, grpc or all (repeat or separate with commas).")
     List<String> apis;
 
-    @Option(names = "--socket-addr", paramLabel = "<host:port>", description = "Control socket listener ([socket].bind_addr).")
+    @Option(
+            names = "--socket-addr",
+            paramLabel = "<host:port>",
+            description = "Control socket listener ([socket].bind_addr).")
     String socketAddr;
 
     @Option(names = "--grpc-addr", paramLabel = "<host:port>", description = "gRPC listener ([grpc].bind_addr).")
     String grpcAddr;
 
-    @Option(names = "--unset", paramLabel = "<key>", description = "Remove a key from config.toml so its default applies again.")
+    @Option(
+            names = "--unset",
+            paramLabel = "<key>",
+            description = "Remove a key from config.toml so its default applies again.")
     List<String> unset;
 
     ConfigCommandLine(ConfigTranslator translator, CommandContext context) {
@@ -81,7 +103,9 @@ final class ConfigCommandLine implements Callable<Object> {
         if (changes.isEmpty()) {
             EffectiveConfig config = load();
             for (String key : config.unknownKeys()) {
-                context.err().println("warning: unknown key '" + key + "' in " + translator.dataDirectory().configFile());
+                context.err()
+                        .println("warning: unknown key '" + key + "' in "
+                                + translator.dataDirectory().configFile());
             }
             return config.describe();
         }
@@ -98,11 +122,21 @@ final class ConfigCommandLine implements Callable<Object> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("file", translator.dataDirectory().configFile().toString());
         Map<String, Object> updated = new LinkedHashMap<>();
-        typed.forEach((setting, value) -> updated.put(setting.key(), value == null ? "(unset)" : config.describe().stream()
-                .filter(row -> row.get("key").equals(setting.key())).findFirst().map(row -> row.get("value")).orElse(value)));
+        typed.forEach((setting, value) -> updated.put(
+                setting.key(),
+                value == null
+                        ? "(unset)"
+                        : config.describe().stream()
+                                .filter(row -> row.get("key").equals(setting.key()))
+                                .findFirst()
+                                .map(row -> row.get("value"))
+                                .orElse(value)));
         result.put("updated", updated);
-        if (translator.serverMode() && (typed.containsKey(Setting.PORT) || typed.containsKey(Setting.SOCKET_BIND_ADDR)
-                || typed.containsKey(Setting.GRPC_BIND_ADDR) || typed.containsKey(Setting.DATA_DIR))) {
+        if (translator.serverMode()
+                && (typed.containsKey(Setting.PORT)
+                        || typed.containsKey(Setting.SOCKET_BIND_ADDR)
+                        || typed.containsKey(Setting.GRPC_BIND_ADDR)
+                        || typed.containsKey(Setting.DATA_DIR))) {
             result.put("note", "listener and data directory changes take effect when the server restarts");
         }
         return result;

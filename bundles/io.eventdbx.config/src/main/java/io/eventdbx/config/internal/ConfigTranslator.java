@@ -47,8 +47,11 @@ public final class ConfigTranslator {
         this.configurationAdmin = configurationAdmin;
         String dataDir = context.getProperty(RuntimeProperties.DATA_DIR);
         String configFile = context.getProperty(RuntimeProperties.CONFIG_FILE);
-        Path root = dataDir != null ? Path.of(dataDir) : Path.of(System.getProperty("user.home"), DataDirectory.DEFAULT_NAME);
-        this.dataDirectory = new DataDirectory(root, configFile != null ? Path.of(configFile) : root.resolve("config.toml"));
+        Path root = dataDir != null
+                ? Path.of(dataDir)
+                : Path.of(System.getProperty("user.home"), DataDirectory.DEFAULT_NAME);
+        this.dataDirectory =
+                new DataDirectory(root, configFile != null ? Path.of(configFile) : root.resolve("config.toml"));
         this.flags = new TreeMap<>();
         for (io.eventdbx.config.Setting setting : io.eventdbx.config.Setting.values()) {
             String value = context.getProperty(RuntimeProperties.FLAG_PREFIX + setting.key());

@@ -56,8 +56,9 @@ public final class CommandDispatcher {
         }
         if (command.isEmpty()) {
             if (registry.isDeclared(name)) {
-                context.err().println("error: command '" + name + "' is installed but not available: its component is not"
-                        + " active (missing configuration or dependency; see the server log)");
+                context.err()
+                        .println("error: command '" + name + "' is installed but not available: its component is not"
+                                + " active (missing configuration or dependency; see the server log)");
                 return ExitCodes.FAILURE;
             }
             context.err().println("error: unknown command '" + name + "'. Run 'dbx help' for the list of commands.");

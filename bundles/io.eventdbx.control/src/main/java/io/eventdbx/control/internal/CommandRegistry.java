@@ -58,7 +58,8 @@ public final class CommandRegistry {
         Object name = reference.getProperty(DbxCommand.NAME_PROPERTY);
         if (name != null) {
             Object description = reference.getProperty(DbxCommand.DESCRIPTION_PROPERTY);
-            commands.put(name.toString(), new Registration(reference, description == null ? "" : description.toString()));
+            commands.put(
+                    name.toString(), new Registration(reference, description == null ? "" : description.toString()));
             synchronized (changed) {
                 changed.notifyAll();
             }
@@ -68,7 +69,8 @@ public final class CommandRegistry {
     void removeCommand(ServiceReference<DbxCommand> reference) {
         Object name = reference.getProperty(DbxCommand.NAME_PROPERTY);
         if (name != null) {
-            commands.computeIfPresent(name.toString(), (key, current) -> current.reference().equals(reference) ? null : current);
+            commands.computeIfPresent(
+                    name.toString(), (key, current) -> current.reference().equals(reference) ? null : current);
         }
         release(reference);
     }

@@ -99,7 +99,8 @@ public final class ControlServer {
      * @throws IOException if the address cannot be bound or the credential cannot be read
      */
     @Activate
-    public ControlServer(BundleContext bundleContext, @Reference CommandDispatcher dispatcher, Config config) throws IOException {
+    public ControlServer(BundleContext bundleContext, @Reference CommandDispatcher dispatcher, Config config)
+            throws IOException {
         this.dispatcher = dispatcher;
         this.credential = AdminCredential.loadOrCreate(Path.of(config.admin__key__file()));
         InetSocketAddress bind = parse(config.bind__addr());
@@ -112,8 +113,8 @@ public final class ControlServer {
             throw new IOException("cannot listen on " + config.bind__addr() + ": " + e.getMessage(), e);
         }
         AtomicInteger counter = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
+        this.workers =
+                new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "dbx-control-" + counter.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -129,7 +130,9 @@ public final class ControlServer {
         LOG.info("control socket listening on {}", props.get("eventdbx.endpoint.address"));
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setShell(InteractiveShell shell) {
         this.shell = shell;
@@ -250,8 +253,10 @@ public final class ControlServer {
             switch (request.type()) {
                 case Frame.EXEC: {
                     List<String> argv = Frame.decodeStrings(request.payload());
-                    return dispatcher.dispatch(argv, new SimpleCommandContext(stdout, stderr, InputStream.nullInputStream(),
-                            Caller.LOCAL_ADMIN));
+                    return dispatcher.dispatch(
+                            argv,
+                            new SimpleCommandContext(
+                                    stdout, stderr, InputStream.nullInputStream(), Caller.LOCAL_ADMIN));
                 }
                 case Frame.SHELL: {
                     InteractiveShell current = shell;
@@ -259,7 +264,8 @@ public final class ControlServer {
                         stderr.println("error: the shell feature is not installed in this server");
                         return ExitCodes.FAILURE;
                     }
-                    return current.run(new SimpleCommandContext(stdout, stderr, new FrameInputStream(in), Caller.LOCAL_ADMIN));
+                    return current.run(
+                            new SimpleCommandContext(stdout, stderr, new FrameInputStream(in), Caller.LOCAL_ADMIN));
                 }
                 default:
                     throw new ProtocolException("unknown request type " + (char) request.type());

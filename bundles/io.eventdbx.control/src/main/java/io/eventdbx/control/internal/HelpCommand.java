@@ -12,10 +12,9 @@ import org.osgi.service.component.annotations.Reference;
 
 /** {@code dbx help}: the commands this runtime has, with one line each. */
 @CommandCapability("help")
-@Component(property = {
-    DbxCommand.NAME_PROPERTY + "=help",
-    DbxCommand.DESCRIPTION_PROPERTY + "=List the available commands"
-})
+@Component(
+        property = {DbxCommand.NAME_PROPERTY + "=help", DbxCommand.DESCRIPTION_PROPERTY + "=List the available commands"
+        })
 public final class HelpCommand implements DbxCommand {
 
     private final CommandRegistry registry;
@@ -51,7 +50,9 @@ public final class HelpCommand implements DbxCommand {
 
     private int helpFor(CommandContext context, String name) {
         try {
-            return registry.find(name, 0).map(command -> command.execute(context, List.of("--help"))).orElse(ExitCodes.FAILURE);
+            return registry.find(name, 0)
+                    .map(command -> command.execute(context, List.of("--help")))
+                    .orElse(ExitCodes.FAILURE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.FAILURE;

@@ -40,7 +40,9 @@ public final class LocalGateway implements Function<Map<String, Object>, Integer
         this.dispatcher = dispatcher;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY,
             policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
     void setShell(InteractiveShell shell) {
         this.shell = shell;

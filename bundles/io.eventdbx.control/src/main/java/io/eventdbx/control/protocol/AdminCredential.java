@@ -43,10 +43,12 @@ public final class AdminCredential {
             byte[] secret = new byte[LENGTH];
             new SecureRandom().nextBytes(secret);
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            Path temp = file.resolveSibling(
+                    file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             Files.deleteIfExists(temp);
             if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } else {
                 Files.createFile(temp);
             }

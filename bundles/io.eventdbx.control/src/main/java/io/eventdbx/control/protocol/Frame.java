@@ -71,7 +71,8 @@ public record Frame(byte type, byte[] payload) {
      * @param length how many
      * @throws IOException on write errors
      */
-    public static void write(DataOutputStream out, byte type, byte[] payload, int offset, int length) throws IOException {
+    public static void write(DataOutputStream out, byte type, byte[] payload, int offset, int length)
+            throws IOException {
         out.writeByte(type);
         out.writeInt(length);
         out.write(payload, offset, length);

@@ -60,8 +60,10 @@ class AdminCredentialTest {
     @Test
     void proofMatchesTheDocumentedVector() throws Exception {
         String doc = Files.readString(Path.of("../../docs/control-protocol.md"));
-        java.util.regex.Matcher key = java.util.regex.Pattern.compile("(?m)^key   = ([0-9a-f]{64})$").matcher(doc);
-        java.util.regex.Matcher proof = java.util.regex.Pattern.compile("(?m)^proof = ([0-9a-f]{64})$").matcher(doc);
+        java.util.regex.Matcher key =
+                java.util.regex.Pattern.compile("(?m)^key   = ([0-9a-f]{64})$").matcher(doc);
+        java.util.regex.Matcher proof =
+                java.util.regex.Pattern.compile("(?m)^proof = ([0-9a-f]{64})$").matcher(doc);
         assertTrue(key.find() && proof.find(), "docs/control-protocol.md has the test vector");
         Path file = dir.resolve("vector.key");
         Files.writeString(file, key.group(1) + "\n");

@@ -33,7 +33,8 @@ class FrameTest {
         Frame frame = Frame.read(new DataInputStream(new ByteArrayInputStream(buffer.toByteArray())), 16);
         assertEquals(Frame.STDOUT, frame.type());
         assertArrayEquals(new byte[] {1, 2, 3}, frame.payload());
-        assertThrows(ProtocolException.class,
+        assertThrows(
+                ProtocolException.class,
                 () -> Frame.read(new DataInputStream(new ByteArrayInputStream(buffer.toByteArray())), 2));
     }
 }

@@ -40,10 +40,11 @@ import picocli.CommandLine.Parameters;
  * ({@code dbx stop} stops the server).
  */
 @CommandCapability("bundle")
-@Component(property = {
-    DbxCommand.NAME_PROPERTY + "=bundle",
-    DbxCommand.DESCRIPTION_PROPERTY + "=List, install, start, stop, update, uninstall and refresh bundles"
-})
+@Component(
+        property = {
+            DbxCommand.NAME_PROPERTY + "=bundle",
+            DbxCommand.DESCRIPTION_PROPERTY + "=List, install, start, stop, update, uninstall and refresh bundles"
+        })
 public final class BundleCommand implements DbxCommand {
 
     private final BundleContext bundleContext;
@@ -62,7 +63,14 @@ public final class BundleCommand implements DbxCommand {
     @Override
     public int execute(CommandContext context, List<String> args) {
         CommandLine commandLine = new CommandLine(new Root());
-        for (Object sub : List.of(new ListBundles(), new Install(), new Start(), new Stop(), new Update(), new Uninstall(), new Refresh())) {
+        for (Object sub : List.of(
+                new ListBundles(),
+                new Install(),
+                new Start(),
+                new Stop(),
+                new Update(),
+                new Uninstall(),
+                new Refresh())) {
             commandLine.addSubcommand(sub);
         }
         return runner.run("dbx bundle", commandLine, context, args);
@@ -138,12 +146,19 @@ public final class BundleCommand implements DbxCommand {
         }
     }
 
-    @Command(name = "update", mixinStandardHelpOptions = true, description = "Update a bundle from its location or a new file.")
+    @Command(
+            name = "update",
+            mixinStandardHelpOptions = true,
+            description = "Update a bundle from its location or a new file.")
     final class Update implements Callable<Object> {
         @Parameters(index = "0", paramLabel = "<id|name>")
         String bundle;
 
-        @Parameters(index = "1", arity = "0..1", paramLabel = "<path|url>", description = "New bundle jar (default: its location).")
+        @Parameters(
+                index = "1",
+                arity = "0..1",
+                paramLabel = "<path|url>",
+                description = "New bundle jar (default: its location).")
         String from;
 
         @Override
@@ -176,7 +191,10 @@ public final class BundleCommand implements DbxCommand {
         }
     }
 
-    @Command(name = "refresh", mixinStandardHelpOptions = true, description = "Rewire bundles after updates and uninstalls.")
+    @Command(
+            name = "refresh",
+            mixinStandardHelpOptions = true,
+            description = "Rewire bundles after updates and uninstalls.")
     final class Refresh implements Callable<Object> {
         @Override
         public Object call() throws InterruptedException {

@@ -46,7 +46,9 @@ public final class GogoCommandBridge {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(CommandProcessor.COMMAND_SCOPE, "dbx");
         props.put(CommandProcessor.COMMAND_FUNCTION, new String[] {name.toString()});
-        registrations.put(command, bundleContext.registerService(Function.class, new GogoFunction(name.toString(), command), props));
+        registrations.put(
+                command,
+                bundleContext.registerService(Function.class, new GogoFunction(name.toString(), command), props));
     }
 
     void removeCommand(DbxCommand command) {

@@ -32,8 +32,8 @@ final class GogoFunction implements Function {
         for (Object argument : arguments) {
             args.add(String.valueOf(argument));
         }
-        SimpleCommandContext context = new SimpleCommandContext(session.getConsole(), System.err, session.getKeyboard(),
-                Caller.LOCAL_ADMIN);
+        SimpleCommandContext context =
+                new SimpleCommandContext(session.getConsole(), System.err, session.getKeyboard(), Caller.LOCAL_ADMIN);
         int exit = invoker.invoke(name, command, context, args);
         session.put("dbx.exit", exit);
         return null;

@@ -42,8 +42,9 @@ public final class GogoShell implements InteractiveShell {
     public int run(CommandContext context) {
         BufferedReader reader = new BufferedReader(new InputStreamReader(context.in(), StandardCharsets.UTF_8));
         try (CommandSession session = processor.createSession(context.in(), context.out(), context.err())) {
-            context.out().println("EventDBX shell (Apache Felix Gogo). 'lb' lists bundles, 'dbx:help' lists EventDBX"
-                    + " commands, 'exit' leaves.");
+            context.out()
+                    .println("EventDBX shell (Apache Felix Gogo). 'lb' lists bundles, 'dbx:help' lists EventDBX"
+                            + " commands, 'exit' leaves.");
             while (true) {
                 context.out().print(PROMPT);
                 context.out().flush();
@@ -61,7 +62,9 @@ public final class GogoShell implements InteractiveShell {
                         context.out().println(session.format(result, Converter.INSPECT));
                     }
                 } catch (Exception e) {
-                    context.err().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    context.err()
+                            .println("error: "
+                                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 }
                 context.out().flush();
                 context.err().flush();

@@ -31,10 +31,13 @@ import picocli.CommandLine.Mixin;
  * (The launcher answers "not running" itself when no server runs.)
  */
 @CommandCapability("status")
-@Component(configurationPid = "io.eventdbx.runtime", configurationPolicy = ConfigurationPolicy.OPTIONAL, property = {
-    DbxCommand.NAME_PROPERTY + "=status",
-    DbxCommand.DESCRIPTION_PROPERTY + "=Show pid, uptime, ports, restriction mode and bundles of this runtime"
-})
+@Component(
+        configurationPid = "io.eventdbx.runtime",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = {
+            DbxCommand.NAME_PROPERTY + "=status",
+            DbxCommand.DESCRIPTION_PROPERTY + "=Show pid, uptime, ports, restriction mode and bundles of this runtime"
+        })
 public final class StatusCommand implements DbxCommand {
 
     private final BundleContext bundleContext;
@@ -59,10 +62,15 @@ public final class StatusCommand implements DbxCommand {
         this.runtime = Map.copyOf(runtime);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             target = "(eventdbx.endpoint=*)")
     void addEndpoint(InetSocketAddress address, Map<String, Object> properties) {
-        endpoints.put(address, properties.get("eventdbx.endpoint") + " " + properties.getOrDefault("eventdbx.endpoint.address", address));
+        endpoints.put(
+                address,
+                properties.get("eventdbx.endpoint") + " "
+                        + properties.getOrDefault("eventdbx.endpoint.address", address));
     }
 
     void removeEndpoint(InetSocketAddress address) {
@@ -89,7 +97,8 @@ public final class StatusCommand implements DbxCommand {
             Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.now());
             status.put("started_at", started.toString());
             status.put("uptime", human(Duration.between(started, Instant.now())));
-            status.put("uptime_seconds", Duration.between(started, Instant.now()).toSeconds());
+            status.put(
+                    "uptime_seconds", Duration.between(started, Instant.now()).toSeconds());
             status.put("mode", config.getOrDefault("mode", "unknown"));
             status.put("port", config.get("port"));
             status.put("restrict", config.getOrDefault("restrict", "default"));
@@ -103,7 +112,9 @@ public final class StatusCommand implements DbxCommand {
             status.put("data_dir", config.get("data_dir"));
             status.put("config_file", config.get("config_file"));
             Bundle[] bundles = bundleContext.getBundles();
-            long active = java.util.Arrays.stream(bundles).filter(b -> b.getState() == Bundle.ACTIVE).count();
+            long active = java.util.Arrays.stream(bundles)
+                    .filter(b -> b.getState() == Bundle.ACTIVE)
+                    .count();
             status.put("bundles", active + " active of " + bundles.length);
             status.put("version", bundleContext.getBundle().getVersion().toString());
             return status;
