@@ -3,12 +3,16 @@ package io.eventdbx.control.internal;
 import io.eventdbx.command.api.CommandContext;
 import io.eventdbx.command.api.DbxCommand;
 import io.eventdbx.command.api.ExitCodes;
+import io.eventdbx.command.api.InteractiveShell;
 import io.eventdbx.command.support.CommandInvoker;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Runs a command line ({@code [word, args...]}) for a caller: finds the command, runs it, and turns every
@@ -23,6 +27,7 @@ public final class CommandDispatcher {
 
     private final CommandRegistry registry;
     private final CommandInvoker invoker = new CommandInvoker();
+    private volatile InteractiveShell shell;
 
     /**
      * Creates the dispatcher.
@@ -65,5 +70,34 @@ public final class CommandDispatcher {
             return ExitCodes.USAGE;
         }
         return invoker.invoke(name, command.get(), context, argv.subList(1, argv.size()));
+    }
+
+    /**
+     * Runs an interactive shell session for a caller.
+     *
+     * @param context the caller's streams and identity
+     * @return the session's exit code, or {@link ExitCodes#FAILURE} if no shell is installed
+     */
+    public int shell(CommandContext context) {
+        InteractiveShell current = shell;
+        if (current == null) {
+            context.err().println("error: the shell feature is not installed in this runtime");
+            return ExitCodes.FAILURE;
+        }
+        return current.run(context);
+    }
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setShell(InteractiveShell shell) {
+        this.shell = shell;
+    }
+
+    void unsetShell(InteractiveShell shell) {
+        if (this.shell == shell) {
+            this.shell = null;
+        }
     }
 }

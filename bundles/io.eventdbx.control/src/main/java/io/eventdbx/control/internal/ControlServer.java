@@ -1,8 +1,6 @@
 package io.eventdbx.control.internal;
 
 import io.eventdbx.command.api.Caller;
-import io.eventdbx.command.api.ExitCodes;
-import io.eventdbx.command.api.InteractiveShell;
 import io.eventdbx.command.support.SimpleCommandContext;
 import io.eventdbx.control.protocol.AdminCredential;
 import io.eventdbx.control.protocol.ControlProtocol;
@@ -41,9 +39,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +83,6 @@ public final class ControlServer {
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
     private final ServiceRegistration<InetSocketAddress> endpoint;
-    private volatile InteractiveShell shell;
 
     /**
      * Binds the listener and starts accepting connections.
@@ -128,20 +122,6 @@ public final class ControlServer {
         props.put("eventdbx.endpoint.address", bound.getAddress().getHostAddress() + ":" + bound.getPort());
         this.endpoint = bundleContext.registerService(InetSocketAddress.class, bound, props);
         LOG.info("control socket listening on {}", props.get("eventdbx.endpoint.address"));
-    }
-
-    @Reference(
-            cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void setShell(InteractiveShell shell) {
-        this.shell = shell;
-    }
-
-    void unsetShell(InteractiveShell shell) {
-        if (this.shell == shell) {
-            this.shell = null;
-        }
     }
 
     /** Stops listening, closes every connection and ends every thread this component started. */
@@ -259,12 +239,7 @@ public final class ControlServer {
                                     stdout, stderr, InputStream.nullInputStream(), Caller.LOCAL_ADMIN));
                 }
                 case Frame.SHELL: {
-                    InteractiveShell current = shell;
-                    if (current == null) {
-                        stderr.println("error: the shell feature is not installed in this server");
-                        return ExitCodes.FAILURE;
-                    }
-                    return current.run(
+                    return dispatcher.shell(
                             new SimpleCommandContext(stdout, stderr, new FrameInputStream(in), Caller.LOCAL_ADMIN));
                 }
                 default:

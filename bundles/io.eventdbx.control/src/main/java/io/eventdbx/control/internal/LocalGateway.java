@@ -1,8 +1,6 @@
 package io.eventdbx.control.internal;
 
 import io.eventdbx.command.api.Caller;
-import io.eventdbx.command.api.ExitCodes;
-import io.eventdbx.command.api.InteractiveShell;
 import io.eventdbx.command.support.SimpleCommandContext;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -12,8 +10,6 @@ import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The in-process entry point for the launcher of an embedded (server-less) runtime.
@@ -28,7 +24,6 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public final class LocalGateway implements Function<Map<String, Object>, Integer> {
 
     private final CommandDispatcher dispatcher;
-    private volatile InteractiveShell shell;
 
     /**
      * Creates the gateway.
@@ -40,20 +35,6 @@ public final class LocalGateway implements Function<Map<String, Object>, Integer
         this.dispatcher = dispatcher;
     }
 
-    @Reference(
-            cardinality = ReferenceCardinality.OPTIONAL,
-            policyOption = ReferencePolicyOption.GREEDY,
-            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
-    void setShell(InteractiveShell shell) {
-        this.shell = shell;
-    }
-
-    void unsetShell(InteractiveShell shell) {
-        if (this.shell == shell) {
-            this.shell = null;
-        }
-    }
-
     @Override
     @SuppressWarnings("unchecked")
     public Integer apply(Map<String, Object> request) {
@@ -62,12 +43,7 @@ public final class LocalGateway implements Function<Map<String, Object>, Integer
         InputStream in = (InputStream) request.get("in");
         SimpleCommandContext context = new SimpleCommandContext(out, err, in, Caller.LOCAL_ADMIN);
         if ("shell".equals(request.get("mode"))) {
-            InteractiveShell current = shell;
-            if (current == null) {
-                err.println("error: the shell feature is not installed");
-                return ExitCodes.FAILURE;
-            }
-            return current.run(context);
+            return dispatcher.shell(context);
         }
         return dispatcher.dispatch((List<String>) request.get("args"), context);
     }
