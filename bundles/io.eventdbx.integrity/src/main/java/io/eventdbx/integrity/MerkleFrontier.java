@@ -1,0 +1,127 @@
+package io.eventdbx.integrity;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An aggregate's Merkle tree as its frontier: the roots of the perfect subtrees that the binary decomposition
+ * of the tree size gives, left to right (for 6 leaves: the roots of leaves 0–3 and 4–5). That is all an
+ * append needs: O(log n) hashing and O(log n) bytes of state, whatever the number of events.
+ *
+ * <p>The root equals RFC 6962's Merkle Tree Hash of the same leaves. Immutable and thread-safe.
+ */
+public final class MerkleFrontier {
+
+    private static final MerkleFrontier EMPTY = new MerkleFrontier(0, List.of());
+
+    private final long size;
+    private final List<byte[]> roots;
+
+    private MerkleFrontier(long size, List<byte[]> roots) {
+        this.size = size;
+        this.roots = roots;
+    }
+
+    /** The frontier of the empty tree. */
+    public static MerkleFrontier empty() {
+        return EMPTY;
+    }
+
+    /** The number of leaves. */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * The tree with one more leaf.
+     *
+     * @param entry the new leaf's entry (an event hash); it is leaf-hashed here
+     * @return the new frontier; this one is unchanged
+     */
+    public MerkleFrontier append(byte[] entry) {
+        List<byte[]> next = new ArrayList<>(roots.size() + 1);
+        next.addAll(roots);
+        byte[] hash = MerkleHashes.leaf(entry);
+        // Each trailing 1 bit of the old size is a perfect subtree of the same height as the carry: merge them.
+        for (long carry = size; (carry & 1) == 1; carry >>>= 1) {
+            hash = MerkleHashes.node(next.remove(next.size() - 1), hash);
+        }
+        next.add(hash);
+        return new MerkleFrontier(size + 1, List.copyOf(next));
+    }
+
+    /** The Merkle root: the subtree roots folded from the right; the empty tree's root for size 0. */
+    public byte[] root() {
+        if (roots.isEmpty()) {
+            return MerkleHashes.emptyRoot();
+        }
+        byte[] acc = roots.get(roots.size() - 1);
+        for (int i = roots.size() - 2; i >= 0; i--) {
+            acc = MerkleHashes.node(roots.get(i), acc);
+        }
+        return acc;
+    }
+
+    /**
+     * Serialises the frontier: the size as 8 bytes big-endian, then each subtree root (32 bytes).
+     *
+     * @return the bytes
+     */
+    public byte[] toBytes() {
+        ByteBuffer buffer = ByteBuffer.allocate(8 + 32 * roots.size());
+        buffer.putLong(size);
+        roots.forEach(buffer::put);
+        return buffer.array();
+    }
+
+    /**
+     * Reads {@link #toBytes()}.
+     *
+     * @param bytes the serialised frontier
+     * @return the frontier
+     * @throws IllegalArgumentException if the bytes are not a frontier
+     */
+    public static MerkleFrontier fromBytes(byte[] bytes) {
+        if (bytes.length < 8) {
+            throw new IllegalArgumentException("not a Merkle frontier: " + bytes.length + " bytes");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long size = buffer.getLong();
+        if (size < 0 || bytes.length != 8 + 32 * Long.bitCount(size)) {
+            throw new IllegalArgumentException(
+                    "not a Merkle frontier of size " + size + ": " + bytes.length + " bytes");
+        }
+        List<byte[]> roots = new ArrayList<>();
+        while (buffer.hasRemaining()) {
+            byte[] root = new byte[32];
+            buffer.get(root);
+            roots.add(root);
+        }
+        return new MerkleFrontier(size, List.copyOf(roots));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (!(other instanceof MerkleFrontier that) || that.size != size) {
+            return false;
+        }
+        for (int i = 0; i < roots.size(); i++) {
+            if (!Arrays.equals(roots.get(i), that.roots.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(size) * 31 + (roots.isEmpty() ? 0 : Arrays.hashCode(roots.get(0)));
+    }
+
+    @Override
+    public String toString() {
+        return "MerkleFrontier[size=" + size + ", root=" + Hex.of(root()) + "]";
+    }
+}
