@@ -1,0 +1,143 @@
+package io.eventdbx.api;
+
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The event store. Thread-safe; every method blocks until done. A write returns only after the storage sync
+ * that holds it: an acknowledged event survives a crash. Writes to one aggregate are applied in the order
+ * they are accepted; writes to different aggregates proceed together.
+ *
+ * <p>Every refusal is an {@link EventStoreException} with a stable code; nothing is written by a refused
+ * request.
+ */
+@ProviderType
+public interface EventStore {
+
+    /**
+     * Appends one event.
+     *
+     * @param request the event
+     * @return the committed record; for a retried {@code eventId}, the original record (nothing written)
+     */
+    EventRecord append(AppendRequest request);
+
+    /**
+     * Creates an aggregate with no events (version 0).
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     * @return its state
+     */
+    AggregateState create(String aggregateType, String aggregateId);
+
+    /**
+     * The current state.
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     * @return the state, or empty if the aggregate does not exist
+     */
+    Optional<AggregateState> get(String aggregateType, String aggregateId);
+
+    /**
+     * The state as of a version.
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     * @param version 0 up to the current version
+     * @return the state at that version
+     */
+    AggregateState getAt(String aggregateType, String aggregateId, long version);
+
+    /**
+     * A page of aggregates ordered by type, then id. The cost of a page does not depend on how many
+     * aggregates exist when a cursor is used.
+     *
+     * @param cursor the cursor from the previous page, or null for the first page
+     * @param skip aggregates to skip first
+     * @param take the page size
+     * @return the page
+     */
+    Page<AggregateState> list(String cursor, long skip, int take);
+
+    /**
+     * An aggregate's events in version order.
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     * @param skip events to skip (from version 1)
+     * @param take the most to return
+     * @return the events
+     */
+    List<EventRecord> events(String aggregateType, String aggregateId, long skip, int take);
+
+    /**
+     * The global log: every committed event in commit order.
+     *
+     * @param fromPosition the first position, from 1
+     * @param take the most to return
+     * @return the events
+     */
+    List<EventRecord> log(long fromPosition, int take);
+
+    /**
+     * Recomputes every event hash and the Merkle root from the stored events.
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     * @return the result; a mismatch is a result, not an exception
+     */
+    VerifyResult verify(String aggregateType, String aggregateId);
+
+    /**
+     * Proves that an event is in the aggregate's tree of a given size.
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     * @param version the event's version
+     * @param treeSize the tree size, at least {@code version}, at most the current version
+     * @return the proof
+     */
+    InclusionProof proveInclusion(String aggregateType, String aggregateId, long version, long treeSize);
+
+    /**
+     * Proves that the aggregate's history at {@code fromVersion} is a prefix of that at {@code toVersion}.
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     * @param fromVersion the earlier version
+     * @param toVersion the later version, at most the current one
+     * @return the proof
+     */
+    ConsistencyProof proveConsistency(String aggregateType, String aggregateId, long fromVersion, long toVersion);
+
+    /**
+     * Archives an aggregate: it keeps all data and takes no more events until restored.
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     * @param comment why, or null
+     * @return its state
+     */
+    AggregateState archive(String aggregateType, String aggregateId, String comment);
+
+    /**
+     * Restores an archived aggregate.
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     * @param comment why, or null
+     * @return its state
+     */
+    AggregateState restore(String aggregateType, String aggregateId, String comment);
+
+    /**
+     * Removes an aggregate that has no events.
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     */
+    void remove(String aggregateType, String aggregateId);
+}

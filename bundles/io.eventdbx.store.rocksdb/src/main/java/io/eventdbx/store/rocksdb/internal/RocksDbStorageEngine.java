@@ -1,0 +1,165 @@
+package io.eventdbx.store.rocksdb.internal;
+
+import io.eventdbx.store.api.KeyValue;
+import io.eventdbx.store.api.StorageEngine;
+import io.eventdbx.store.api.WriteBatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteOptions;
+
+/**
+ * A {@link StorageEngine} on one RocksDB database.
+ *
+ * <p>Using a closed RocksDB handle crashes the JVM, so every operation holds a read lock and {@link #close()}
+ * takes the write lock: a bundle stop waits for operations in flight and fails later ones cleanly.
+ */
+public final class RocksDbStorageEngine implements StorageEngine {
+
+    private final Options options;
+    private final RocksDB db;
+    private final WriteOptions syncWrites;
+    private final WriteOptions asyncWrites;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    /**
+     * Opens (creating if needed) the database in a folder.
+     *
+     * @param dir the database folder
+     * @throws IOException if it cannot be opened (for example, another process holds its lock)
+     */
+    public RocksDbStorageEngine(Path dir) throws IOException {
+        RocksDB.loadLibrary();
+        Files.createDirectories(dir);
+        this.options = new Options()
+                .setCreateIfMissing(true)
+                .setIncreaseParallelism(2)
+                .setMaxBackgroundJobs(2)
+                .setWriteBufferSize(64L << 20)
+                .setBytesPerSync(1L << 20);
+        try {
+            this.db = RocksDB.open(options, dir.toString());
+        } catch (RocksDBException e) {
+            options.close();
+            throw new IOException("cannot open the store in " + dir + ": " + e.getMessage(), e);
+        }
+        this.syncWrites = new WriteOptions().setSync(true);
+        this.asyncWrites = new WriteOptions().setSync(false);
+    }
+
+    @Override
+    public byte[] get(byte[] key) throws IOException {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw new IOException("read failed: " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<KeyValue> scan(byte[] from, byte[] to, int limit, boolean reverse) throws IOException {
+        List<KeyValue> out = new ArrayList<>(Math.min(limit, 1024));
+        if (limit <= 0 || Arrays.compareUnsigned(from, to) >= 0) {
+            return out;
+        }
+        lock.readLock().lock();
+        try (Slice lower = new Slice(from);
+                Slice upper = new Slice(to);
+                ReadOptions read = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+                RocksIterator it = db.newIterator(read)) {
+            checkOpen();
+            if (reverse) {
+                it.seekToLast();
+            } else {
+                it.seekToFirst();
+            }
+            while (it.isValid() && out.size() < limit) {
+                out.add(new KeyValue(it.key(), it.value()));
+                if (reverse) {
+                    it.prev();
+                } else {
+                    it.next();
+                }
+            }
+            it.status();
+            return out;
+        } catch (RocksDBException e) {
+            throw new IOException("scan failed: " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void write(WriteBatch batch, boolean sync) throws IOException {
+        lock.readLock().lock();
+        try (org.rocksdb.WriteBatch rocksBatch = new org.rocksdb.WriteBatch()) {
+            checkOpen();
+            for (WriteBatch.Operation op : batch.operations()) {
+                if (op.value() == null) {
+                    rocksBatch.delete(op.key());
+                } else {
+                    rocksBatch.put(op.key(), op.value());
+                }
+            }
+            db.write(sync ? syncWrites : asyncWrites, rocksBatch);
+        } catch (RocksDBException e) {
+            throw new IOException("write failed: " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        lock.readLock().lock();
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            checkOpen();
+            db.flush(flush);
+        } catch (RocksDBException e) {
+            throw new IOException("flush failed: " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            syncWrites.close();
+            asyncWrites.close();
+            db.close();
+            options.close();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void checkOpen() throws IOException {
+        if (closed) {
+            throw new IOException("the store is closed");
+        }
+    }
+}
