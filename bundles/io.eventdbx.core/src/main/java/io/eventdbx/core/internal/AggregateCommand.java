@@ -1,0 +1,513 @@
+package io.eventdbx.core.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventdbx.api.AggregateState;
+import io.eventdbx.api.AppendRequest;
+import io.eventdbx.api.EventRecord;
+import io.eventdbx.api.EventStore;
+import io.eventdbx.api.EventStoreException;
+import io.eventdbx.api.IssuedBy;
+import io.eventdbx.api.Page;
+import io.eventdbx.command.api.CommandCapability;
+import io.eventdbx.command.api.CommandContext;
+import io.eventdbx.command.api.CommandException;
+import io.eventdbx.command.api.DbxCommand;
+import io.eventdbx.command.api.ExitCodes;
+import io.eventdbx.command.api.UsageException;
+import io.eventdbx.command.support.CommandRunner;
+import io.eventdbx.command.support.JsonOption;
+import io.eventdbx.command.support.OutputFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dbx aggregate …}: every aggregate operation, on the {@link EventStore} service. */
+@CommandCapability("aggregate")
+@Component(
+        property = {
+            DbxCommand.NAME_PROPERTY + "=aggregate",
+            DbxCommand.DESCRIPTION_PROPERTY + "=Append events and read, verify, prove, archive and restore aggregates"
+        })
+public final class AggregateCommand implements DbxCommand {
+
+    private final EventStore store;
+    private final CommandRunner runner = new CommandRunner();
+    private final Views views = new Views();
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final OutputFormatter formatter = new OutputFormatter();
+
+    /**
+     * Creates the command.
+     *
+     * @param store the event store
+     */
+    @Activate
+    public AggregateCommand(@Reference EventStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public int execute(CommandContext context, List<String> args) {
+        CommandLine commandLine = new CommandLine(new Root());
+        for (Object sub : List.of(
+                new Apply(context),
+                new Create(),
+                new Get(),
+                new ListAggregates(context),
+                new Replay(),
+                new Verify(context),
+                new Proof(),
+                new Consistency(),
+                new Remove())) {
+            commandLine.addSubcommand(sub);
+        }
+        commandLine.addSubcommand("archive", new Archive(true));
+        commandLine.addSubcommand("restore", new Archive(false));
+        return runner.run("dbx aggregate", commandLine, context, args);
+    }
+
+    @Command(
+            name = "aggregate",
+            mixinStandardHelpOptions = true,
+            description = "Work with aggregates and their events.")
+    final class Root {}
+
+    /** The aggregate named by position or by the seed's flags. */
+    static final class Target {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "<type>")
+        String positionalType;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "<id>")
+        String positionalId;
+
+        @Option(
+                names = "--aggregate",
+                paramLabel = "<type>",
+                description = "Aggregate type (instead of the first argument).")
+        String type;
+
+        @Option(
+                names = "--aggregate-id",
+                paramLabel = "<id>",
+                description = "Aggregate id (instead of the second argument).")
+        String id;
+
+        String type() {
+            return pick(type, positionalType, "aggregate type (<type> or --aggregate)");
+        }
+
+        String id() {
+            return pick(id, positionalId, "aggregate id (<id> or --aggregate-id)");
+        }
+    }
+
+    static String pick(String flag, String positional, String what) {
+        if (flag != null && positional != null && !flag.equals(positional)) {
+            throw new UsageException("the " + what + " is given twice, differently");
+        }
+        String value = flag != null ? flag : positional;
+        if (value == null) {
+            throw new UsageException("missing " + what);
+        }
+        return value;
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true, description = "Append an event.")
+    final class Apply implements Callable<Object> {
+        private final CommandContext context;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "<type>")
+        String positionalType;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "<id>")
+        String positionalId;
+
+        @Parameters(index = "2", arity = "0..1", paramLabel = "<event>")
+        String positionalEvent;
+
+        @Option(names = "--aggregate", paramLabel = "<type>")
+        String type;
+
+        @Option(names = "--aggregate-id", paramLabel = "<id>")
+        String id;
+
+        @Option(names = "--event", paramLabel = "<event>")
+        String event;
+
+        @Option(
+                names = "--field",
+                paramLabel = "KEY=VALUE",
+                description = "A payload field (value as text); repeatable.")
+        Map<String, String> fields;
+
+        @Option(names = "--payload", paramLabel = "<json>", description = "The payload as a JSON object.")
+        String payload;
+
+        @Option(
+                names = "--expected-version",
+                paramLabel = "<n>",
+                description = "Fail unless the aggregate is at this version (0: new).")
+        Long expectedVersion;
+
+        @Option(
+                names = "--event-id",
+                paramLabel = "<id>",
+                description = "Idempotency key: a retry returns the original event.")
+        String eventId;
+
+        @Option(names = "--note", paramLabel = "<text>", description = "A note of up to 128 characters.")
+        String note;
+
+        @Option(
+                names = "--token",
+                paramLabel = "<token>",
+                description = "Accepted for forward compatibility; not checked yet.")
+        String token;
+
+        @Mixin
+        JsonOption json;
+
+        Apply(CommandContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Object call() {
+            if (token != null) {
+                context.err()
+                        .println("warning: --token is not checked yet (token security is not installed); the event is"
+                                + " attributed to " + context.caller());
+            }
+            String payloadJson;
+            if (payload != null && fields != null) {
+                throw new UsageException("give the payload either as --payload or as --field, not both");
+            } else if (payload != null) {
+                payloadJson = payload;
+            } else {
+                try {
+                    payloadJson = mapper.writeValueAsString(fields == null ? Map.of() : new LinkedHashMap<>(fields));
+                } catch (JsonProcessingException e) {
+                    throw new UsageException("invalid --field: " + e.getOriginalMessage());
+                }
+            }
+            IssuedBy issuedBy =
+                    new IssuedBy(context.caller().group(), context.caller().user());
+            AppendRequest request = new AppendRequest(
+                    pick(type, positionalType, "aggregate type (<type> or --aggregate)"),
+                    pick(id, positionalId, "aggregate id (<id> or --aggregate-id)"),
+                    pick(event, positionalEvent, "event type (<event> or --event)"),
+                    payloadJson,
+                    note,
+                    expectedVersion,
+                    eventId,
+                    issuedBy);
+            return guarded(() -> views.event(store.append(request)));
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an aggregate with no events.")
+    final class Create implements Callable<Object> {
+        @Mixin
+        Target target;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public Object call() {
+            return guarded(() -> views.state(store.create(target.type(), target.id())));
+        }
+    }
+
+    @Command(
+            name = "get",
+            mixinStandardHelpOptions = true,
+            description = "Show an aggregate's state (now, or at a version).")
+    final class Get implements Callable<Object> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--version", paramLabel = "<n>", description = "The state as of this version.")
+        Long version;
+
+        @Option(names = "--include-events", description = "Also list the events up to that version.")
+        boolean includeEvents;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public Object call() {
+            return guarded(() -> {
+                AggregateState state = version == null
+                        ? store.get(target.type(), target.id())
+                                .orElseThrow(() -> new EventStoreException(
+                                        EventStoreException.Code.NOT_FOUND,
+                                        "aggregate " + target.type() + "/" + target.id() + " does not exist"))
+                        : store.getAt(target.type(), target.id(), version);
+                Map<String, Object> view = views.state(state);
+                if (includeEvents) {
+                    List<Map<String, Object>> events = new ArrayList<>();
+                    for (long skip = 0; skip < state.version(); skip += 1000) {
+                        store.events(target.type(), target.id(), skip, (int) Math.min(1000, state.version() - skip))
+                                .forEach(e -> events.add(views.event(e)));
+                    }
+                    view.put("events", events);
+                }
+                return view;
+            });
+        }
+    }
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List aggregates with version, Merkle root and archive status.")
+    final class ListAggregates implements Callable<Object> {
+        private final CommandContext context;
+
+        ListAggregates(CommandContext context) {
+            this.context = context;
+        }
+
+        @Option(names = "--skip", defaultValue = "0", paramLabel = "<n>")
+        long skip;
+
+        @Option(names = "--take", defaultValue = "10", paramLabel = "<n>")
+        int take;
+
+        @Option(
+                names = "--cursor",
+                paramLabel = "<cursor>",
+                description = "Continue after the page that returned this cursor.")
+        String cursor;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public Object call() {
+            return guarded(() -> {
+                Page<AggregateState> page = store.list(cursor, skip, take);
+                if (json.enabled()) {
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("items", page.items().stream().map(views::state).toList());
+                    view.put("next_cursor", page.nextCursor());
+                    return view;
+                }
+                formatter.print(page.items().stream().map(views::summary).toList(), false, context.out());
+                if (page.nextCursor() != null) {
+                    context.out().println("next page: --cursor " + page.nextCursor());
+                }
+                return null;
+            });
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true, description = "List an aggregate's events in order.")
+    final class Replay implements Callable<Object> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--skip", defaultValue = "0", paramLabel = "<n>")
+        long skip;
+
+        @Option(names = "--take", defaultValue = "100", paramLabel = "<n>")
+        int take;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public Object call() {
+            return guarded(() -> {
+                List<EventRecord> events = store.events(target.type(), target.id(), skip, take);
+                if (events.isEmpty() && store.get(target.type(), target.id()).isEmpty()) {
+                    throw new EventStoreException(
+                            EventStoreException.Code.NOT_FOUND,
+                            "aggregate " + target.type() + "/" + target.id() + " does not exist");
+                }
+                return events.stream().map(views::event).toList();
+            });
+        }
+    }
+
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = "Recompute every event hash and the Merkle root from the stored events.")
+    final class Verify implements Callable<Object> {
+        private final CommandContext context;
+
+        Verify(CommandContext context) {
+            this.context = context;
+        }
+
+        @Mixin
+        Target target;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public Object call() {
+            return guarded(() -> {
+                var result = store.verify(target.type(), target.id());
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("aggregate_type", result.aggregateType());
+                view.put("aggregate_id", result.aggregateId());
+                view.put("ok", result.ok());
+                view.put("version", result.version());
+                view.put("merkle_root", result.merkleRoot());
+                if (!result.ok()) {
+                    // The report is the output; the exit code says the aggregate failed verification.
+                    view.put("first_bad_version", result.firstBadVersion());
+                    view.put("problem", result.problem());
+                    formatter.print(view, json.enabled(), context.out());
+                    context.err()
+                            .println("error: " + result.aggregateType() + "/" + result.aggregateId()
+                                    + " failed verification at version " + result.firstBadVersion() + ": "
+                                    + result.problem());
+                    return ExitCodes.FAILURE;
+                }
+                return view;
+            });
+        }
+    }
+
+    @Command(
+            name = "proof",
+            mixinStandardHelpOptions = true,
+            description = "Prove that an event is in the aggregate's Merkle tree.")
+    final class Proof implements Callable<Object> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--version", required = true, paramLabel = "<n>")
+        long version;
+
+        @Option(names = "--size", paramLabel = "<n>", description = "Tree size (default: the current version).")
+        Long size;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public Object call() {
+            return guarded(() -> {
+                long treeSize = size != null
+                        ? size
+                        : store.get(target.type(), target.id())
+                                .map(AggregateState::version)
+                                .orElse(0L);
+                var proof = store.proveInclusion(target.type(), target.id(), version, treeSize);
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("aggregate_type", proof.aggregateType());
+                view.put("aggregate_id", proof.aggregateId());
+                view.put("version", proof.version());
+                view.put("event_hash", proof.eventHash());
+                view.put("tree_size", proof.treeSize());
+                view.put("merkle_root", proof.merkleRoot());
+                view.put("path", proof.path());
+                return view;
+            });
+        }
+    }
+
+    @Command(
+            name = "consistency",
+            mixinStandardHelpOptions = true,
+            description = "Prove that the history at one version is a prefix of the history at a later one.")
+    final class Consistency implements Callable<Object> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--from", required = true, paramLabel = "<m>")
+        long from;
+
+        @Option(names = "--to", required = true, paramLabel = "<n>")
+        long to;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public Object call() {
+            return guarded(() -> {
+                var proof = store.proveConsistency(target.type(), target.id(), from, to);
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("aggregate_type", proof.aggregateType());
+                view.put("aggregate_id", proof.aggregateId());
+                view.put("from_version", proof.fromVersion());
+                view.put("to_version", proof.toVersion());
+                view.put("from_root", proof.fromRoot());
+                view.put("to_root", proof.toRoot());
+                view.put("proof", proof.proof());
+                return view;
+            });
+        }
+    }
+
+    @Command(mixinStandardHelpOptions = true)
+    final class Archive implements Callable<Object> {
+        private final boolean archive;
+
+        @Mixin
+        Target target;
+
+        @Option(names = "--comment", paramLabel = "<text>")
+        String comment;
+
+        @Mixin
+        JsonOption json;
+
+        Archive(boolean archive) {
+            this.archive = archive;
+        }
+
+        @Override
+        public Object call() {
+            return guarded(() -> views.state(
+                    archive
+                            ? store.archive(target.type(), target.id(), comment)
+                            : store.restore(target.type(), target.id(), comment)));
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an aggregate that has no events.")
+    final class Remove implements Callable<Object> {
+        @Mixin
+        Target target;
+
+        @Override
+        public Object call() {
+            return guarded(() -> {
+                store.remove(target.type(), target.id());
+                return "removed " + target.type() + "/" + target.id();
+            });
+        }
+    }
+
+    /** Turns store errors into command errors: bad input is a usage error (2), the rest a failure (1). */
+    static Object guarded(java.util.function.Supplier<Object> action) {
+        try {
+            return action.get();
+        } catch (EventStoreException e) {
+            if (e.code() == EventStoreException.Code.INVALID_ARGUMENT) {
+                throw new UsageException(e.getMessage());
+            }
+            throw new CommandException(e.getMessage(), ExitCodes.FAILURE, null);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.eventdbx.core.internal;
+
+import io.eventdbx.api.AggregateState;
+import io.eventdbx.api.AppendRequest;
+import io.eventdbx.api.ConsistencyProof;
+import io.eventdbx.api.EventRecord;
+import io.eventdbx.api.EventStore;
+import io.eventdbx.api.InclusionProof;
+import io.eventdbx.api.Page;
+import io.eventdbx.api.VerifyResult;
+import io.eventdbx.store.api.StorageEngine;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@link EventStore} service: an {@link EventStoreEngine} on the storage engine service, with its
+ * committer threads started on activation and stopped (pending writes answered) on deactivation.
+ */
+@Component(
+        service = EventStore.class,
+        configurationPid = "io.eventdbx.runtime",
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+public final class EventStoreComponent implements EventStore {
+
+    static final int DEFAULT_CACHED_HEADS = 100_000;
+
+    private final EventStoreEngine engine;
+
+    /**
+     * Starts the store.
+     *
+     * @param storage the storage engine
+     * @param config the runtime configuration ({@code memory_threshold} bounds the head cache)
+     */
+    @Activate
+    public EventStoreComponent(@Reference StorageEngine storage, Map<String, Object> config) {
+        Object threshold = config.get("memory_threshold");
+        int cached =
+                threshold instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : DEFAULT_CACHED_HEADS;
+        this.engine = new EventStoreEngine(storage, cached, EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES);
+    }
+
+    @Deactivate
+    void deactivate() {
+        engine.close();
+    }
+
+    @Override
+    public EventRecord append(AppendRequest request) {
+        return engine.append(request);
+    }
+
+    @Override
+    public AggregateState create(String aggregateType, String aggregateId) {
+        return engine.create(aggregateType, aggregateId);
+    }
+
+    @Override
+    public Optional<AggregateState> get(String aggregateType, String aggregateId) {
+        return engine.get(aggregateType, aggregateId);
+    }
+
+    @Override
+    public AggregateState getAt(String aggregateType, String aggregateId, long version) {
+        return engine.getAt(aggregateType, aggregateId, version);
+    }
+
+    @Override
+    public Page<AggregateState> list(String cursor, long skip, int take) {
+        return engine.list(cursor, skip, take);
+    }
+
+    @Override
+    public List<EventRecord> events(String aggregateType, String aggregateId, long skip, int take) {
+        return engine.events(aggregateType, aggregateId, skip, take);
+    }
+
+    @Override
+    public List<EventRecord> log(long fromPosition, int take) {
+        return engine.log(fromPosition, take);
+    }
+
+    @Override
+    public VerifyResult verify(String aggregateType, String aggregateId) {
+        return engine.verify(aggregateType, aggregateId);
+    }
+
+    @Override
+    public InclusionProof proveInclusion(String aggregateType, String aggregateId, long version, long treeSize) {
+        return engine.proveInclusion(aggregateType, aggregateId, version, treeSize);
+    }
+
+    @Override
+    public ConsistencyProof proveConsistency(
+            String aggregateType, String aggregateId, long fromVersion, long toVersion) {
+        return engine.proveConsistency(aggregateType, aggregateId, fromVersion, toVersion);
+    }
+
+    @Override
+    public AggregateState archive(String aggregateType, String aggregateId, String comment) {
+        return engine.archive(aggregateType, aggregateId, comment);
+    }
+
+    @Override
+    public AggregateState restore(String aggregateType, String aggregateId, String comment) {
+        return engine.restore(aggregateType, aggregateId, comment);
+    }
+
+    @Override
+    public void remove(String aggregateType, String aggregateId) {
+        engine.remove(aggregateType, aggregateId);
+    }
+}

@@ -1,0 +1,520 @@
+package io.eventdbx.core.internal;
+
+import io.eventdbx.api.AggregateState;
+import io.eventdbx.api.AppendRequest;
+import io.eventdbx.api.ConsistencyProof;
+import io.eventdbx.api.EventRecord;
+import io.eventdbx.api.EventStore;
+import io.eventdbx.api.EventStoreException;
+import io.eventdbx.api.EventStoreException.Code;
+import io.eventdbx.api.InclusionProof;
+import io.eventdbx.api.IssuedBy;
+import io.eventdbx.api.Page;
+import io.eventdbx.api.VerifyResult;
+import io.eventdbx.integrity.EventHash;
+import io.eventdbx.integrity.Hex;
+import io.eventdbx.integrity.MerkleFrontier;
+import io.eventdbx.integrity.MerkleProofs;
+import io.eventdbx.store.api.KeyValue;
+import io.eventdbx.store.api.StorageEngine;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The event store on a {@link StorageEngine}: writes go through the {@link Committer}; reads go to the head
+ * cache or the storage engine directly. Usable without OSGi (tests, benchmarks); {@link EventStoreComponent}
+ * runs it as a service.
+ */
+public final class EventStoreEngine implements EventStore, AutoCloseable {
+
+    /** Largest payload accepted, in bytes of canonical UTF-8. */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+
+    private static final int SCAN_PAGE = 1000;
+
+    private final StorageEngine storage;
+    private final Codec codec = new Codec();
+    private final HeadCache heads;
+    private final Committer committer;
+    private final int maxPayloadBytes;
+
+    /**
+     * Opens the store on an engine.
+     *
+     * @param storage the storage engine; the caller closes it after this
+     * @param cachedHeads how many aggregate heads to keep in memory
+     * @param maxPayloadBytes the payload size limit
+     * @throws EventStoreException if the store cannot be read
+     */
+    public EventStoreEngine(StorageEngine storage, int cachedHeads, int maxPayloadBytes) {
+        this.storage = storage;
+        this.heads = new HeadCache(cachedHeads);
+        this.maxPayloadBytes = maxPayloadBytes;
+        List<KeyValue> last = scan(Keys.log(0), Keys.logEnd(), 1, true);
+        this.committer = new Committer(
+                storage,
+                codec,
+                heads,
+                last.isEmpty() ? 0 : Keys.position(last.get(0).key()));
+    }
+
+    @Override
+    public void close() {
+        committer.close();
+    }
+
+    /** Batches written and write operations completed, for benchmarks and metrics. */
+    public long[] commitStats() {
+        return committer.stats();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public EventRecord append(AppendRequest request) {
+        String type = Identifiers.check("aggregate_type", request.aggregateType());
+        String id = Identifiers.check("aggregate_id", request.aggregateId());
+        String eventType = Identifiers.check("event_type", request.eventType());
+        String note = Identifiers.checkNote(request.note());
+        String eventId = request.eventId() == null
+                ? UUID.randomUUID().toString()
+                : Identifiers.check("event_id", request.eventId());
+        Long expected = request.expectedVersion();
+        if (expected != null && expected < 0) {
+            throw Identifiers.invalid("expected_version must be 0 or more");
+        }
+        if (request.payloadJson().length() > maxPayloadBytes * 2L) {
+            throw new EventStoreException(
+                    Code.INVALID_ARGUMENT, "payload is larger than " + maxPayloadBytes + " bytes");
+        }
+        // JSON work happens here, on the caller's thread, in parallel; the committer only sequences and hashes.
+        String payload = codec.canonicalPayload(request.payloadJson());
+        if (payload.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes) {
+            throw new EventStoreException(
+                    Code.INVALID_ARGUMENT, "payload is larger than " + maxPayloadBytes + " bytes");
+        }
+        IssuedBy issuedBy = request.issuedBy();
+        boolean clientEventId = request.eventId() != null;
+        return (EventRecord) committer.submit(context -> {
+            Head head = context.head(type, id);
+            if (clientEventId) {
+                String idem = Committer.key(type, id) + '\u0000' + eventId;
+                CompletableFuture<Object> pending = context.pendingIdempotent(idem);
+                if (pending != null) {
+                    return pending;
+                }
+                byte[] existing = context.read(Keys.idempotency(type, id, eventId));
+                if (existing != null) {
+                    return readEvent(type, id, ByteBuffer.wrap(existing).getLong());
+                }
+                context.holdIdempotency(idem);
+            }
+            if (head != null && head.archived()) {
+                throw new EventStoreException(
+                        Code.ARCHIVED,
+                        "aggregate " + type + "/" + id + " is archived and takes no events; restore it first");
+            }
+            long current = head == null ? 0 : head.version();
+            if (expected != null && expected != current) {
+                throw new EventStoreException(
+                        Code.CONFLICT,
+                        "expected version " + expected + " of " + type + "/" + id + " but it is at version " + current);
+            }
+            Head base = head != null ? head : Head.created(type, id, context.now());
+            long version = current + 1;
+            EventHash hashInput = new EventHash(
+                    type,
+                    id,
+                    version,
+                    eventType,
+                    eventId,
+                    context.now(),
+                    issuedBy == null ? null : issuedBy.group(),
+                    issuedBy == null ? null : issuedBy.user(),
+                    note,
+                    null,
+                    payload);
+            byte[] hash = hashInput.hash();
+            MerkleFrontier frontier = base.frontier().append(hash);
+            EventRecord record = new EventRecord(
+                    type,
+                    id,
+                    eventType,
+                    payload,
+                    eventId,
+                    context.now(),
+                    issuedBy,
+                    note,
+                    null,
+                    version,
+                    context.nextPosition(),
+                    Hex.of(hash),
+                    Hex.of(frontier.root()));
+            context.putHead(base.withEvent(frontier, codec.fold(base.stateJson(), payload), context.now()));
+            context.put(Keys.event(type, id, version), codec.encodeEvent(record));
+            context.put(Keys.log(record.position()), Keys.logValue(type, id, version));
+            if (clientEventId) {
+                context.put(
+                        Keys.idempotency(type, id, eventId),
+                        ByteBuffer.allocate(8).putLong(version).array());
+            }
+            return record;
+        });
+    }
+
+    @Override
+    public AggregateState create(String aggregateType, String aggregateId) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        return (AggregateState) committer.submit(context -> {
+            if (context.head(type, id) != null) {
+                throw new EventStoreException(Code.CONFLICT, "aggregate " + type + "/" + id + " already exists");
+            }
+            Head head = Head.created(type, id, context.now());
+            context.putHead(head);
+            return head.toState();
+        });
+    }
+
+    @Override
+    public AggregateState archive(String aggregateType, String aggregateId, String comment) {
+        return setArchived(aggregateType, aggregateId, comment, true);
+    }
+
+    @Override
+    public AggregateState restore(String aggregateType, String aggregateId, String comment) {
+        return setArchived(aggregateType, aggregateId, comment, false);
+    }
+
+    private AggregateState setArchived(String aggregateType, String aggregateId, String comment, boolean archive) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        Identifiers.checkNote(comment);
+        return (AggregateState) committer.submit(context -> {
+            Head head = existing(context.head(type, id), type, id);
+            if (head.archived() == archive) {
+                throw new EventStoreException(
+                        Code.CONFLICT,
+                        "aggregate " + type + "/" + id + " is " + (archive ? "already archived" : "not archived"));
+            }
+            Head next = head.withArchived(archive, comment, context.now());
+            context.putHead(next);
+            return next.toState();
+        });
+    }
+
+    @Override
+    public void remove(String aggregateType, String aggregateId) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        committer.submit(context -> {
+            Head head = existing(context.head(type, id), type, id);
+            if (head.version() > 0) {
+                throw new EventStoreException(
+                        Code.NOT_EMPTY,
+                        "aggregate " + type + "/" + id + " has " + head.version()
+                                + " events and cannot be removed (events are never deleted; archive it instead)");
+            }
+            context.removeHead(type, id);
+            return Boolean.TRUE;
+        });
+    }
+
+    private static Head existing(Head head, String type, String id) {
+        if (head == null) {
+            throw notFound(type, id);
+        }
+        return head;
+    }
+
+    private static EventStoreException notFound(String type, String id) {
+        return new EventStoreException(Code.NOT_FOUND, "aggregate " + type + "/" + id + " does not exist");
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public Optional<AggregateState> get(String aggregateType, String aggregateId) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        return Optional.ofNullable(readHead(type, id)).map(Head::toState);
+    }
+
+    private Head readHead(String type, String id) {
+        Head head = heads.get(Committer.key(type, id));
+        if (head != null) {
+            return head;
+        }
+        byte[] bytes = read(Keys.head(type, id));
+        return bytes == null ? null : codec.decodeHead(type, id, bytes);
+    }
+
+    @Override
+    public AggregateState getAt(String aggregateType, String aggregateId, long version) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        Head head = readHead(type, id);
+        if (head == null) {
+            throw notFound(type, id);
+        }
+        if (version < 0 || version > head.version()) {
+            throw new EventStoreException(
+                    Code.NOT_FOUND,
+                    "aggregate " + type + "/" + id + " has no version " + version + " (current version "
+                            + head.version() + ")");
+        }
+        if (version == head.version()) {
+            return head.toState();
+        }
+        String state = "{}";
+        String root = Hex.of(MerkleFrontier.empty().root());
+        String updated = head.createdAt();
+        for (long from = 1; from <= version; from += SCAN_PAGE) {
+            for (EventRecord event : events(type, id, from - 1, (int) Math.min(SCAN_PAGE, version - from + 1))) {
+                state = codec.fold(state, event.payloadJson());
+                root = event.merkleRoot();
+                updated = event.createdAt();
+            }
+        }
+        return new AggregateState(
+                type, id, version, state, root, head.archived(), head.createdAt(), updated, head.comment());
+    }
+
+    @Override
+    public Page<AggregateState> list(String cursor, long skip, int take) {
+        if (take < 1 || skip < 0) {
+            throw Identifiers.invalid("take must be at least 1 and skip at least 0");
+        }
+        byte[] from = Keys.headsFrom();
+        if (cursor != null && !cursor.isEmpty()) {
+            try {
+                byte[] last = Base64.getUrlDecoder().decode(cursor);
+                if (last.length < 2 || last[0] != Keys.HEAD) {
+                    throw new IllegalArgumentException();
+                }
+                from = Arrays.copyOf(last, last.length + 1); // the first key after the cursor's
+            } catch (IllegalArgumentException e) {
+                throw Identifiers.invalid("cursor is not a cursor returned by a previous page");
+            }
+        }
+        if (skip > Integer.MAX_VALUE - take) {
+            throw Identifiers.invalid("skip is too large; use the cursor to page further");
+        }
+        List<KeyValue> entries = scan(from, Keys.headsTo(), (int) (skip + take + 1), false);
+        List<AggregateState> items = new ArrayList<>();
+        for (int i = (int) Math.min(skip, entries.size()); i < entries.size() && items.size() < take; i++) {
+            String[] agg = Keys.aggregateOf(entries.get(i).key());
+            items.add(codec.decodeHead(agg[0], agg[1], entries.get(i).value()).toState());
+        }
+        String next = null;
+        int lastIndex = (int) skip + items.size() - 1;
+        if (entries.size() > skip + take && lastIndex >= 0) {
+            next = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(entries.get(lastIndex).key());
+        }
+        return new Page<>(items, next);
+    }
+
+    @Override
+    public List<EventRecord> events(String aggregateType, String aggregateId, long skip, int take) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        if (take < 1 || skip < 0) {
+            throw Identifiers.invalid("take must be at least 1 and skip at least 0");
+        }
+        List<EventRecord> out = new ArrayList<>();
+        for (KeyValue kv : scan(Keys.event(type, id, skip + 1), Keys.eventsEnd(type, id), take, false)) {
+            out.add(codec.decodeEvent(type, id, kv.value()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<EventRecord> log(long fromPosition, int take) {
+        if (take < 1 || fromPosition < 1) {
+            throw Identifiers.invalid("take must be at least 1 and the position at least 1");
+        }
+        List<EventRecord> out = new ArrayList<>();
+        for (KeyValue kv : scan(Keys.log(fromPosition), Keys.logEnd(), take, false)) {
+            Object[] ref = Keys.decodeLogValue(kv.value());
+            out.add(readEvent((String) ref[0], (String) ref[1], (Long) ref[2]));
+        }
+        return out;
+    }
+
+    private EventRecord readEvent(String type, String id, long version) {
+        byte[] bytes = read(Keys.event(type, id, version));
+        if (bytes == null) {
+            throw new EventStoreException(
+                    Code.INTEGRITY, "event " + type + "/" + id + " version " + version + " is missing");
+        }
+        return codec.decodeEvent(type, id, bytes);
+    }
+
+    // ---------------------------------------------------------------- integrity
+
+    @Override
+    public VerifyResult verify(String aggregateType, String aggregateId) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        Head head = readHead(type, id);
+        if (head == null) {
+            throw notFound(type, id);
+        }
+        MerkleFrontier frontier = MerkleFrontier.empty();
+        long expectedVersion = 1;
+        for (long skip = 0; ; skip += SCAN_PAGE) {
+            List<KeyValue> page = scan(Keys.event(type, id, skip + 1), Keys.eventsEnd(type, id), SCAN_PAGE, false);
+            for (KeyValue kv : page) {
+                long version = Keys.version(kv.key());
+                if (version != expectedVersion) {
+                    return bad(type, id, frontier, expectedVersion, "version " + expectedVersion + " is missing");
+                }
+                EventRecord event;
+                try {
+                    event = codec.decodeEvent(type, id, kv.value());
+                } catch (EventStoreException e) {
+                    return bad(type, id, frontier, version, "the stored event is unreadable");
+                }
+                byte[] hash;
+                try {
+                    hash = recomputeHash(event);
+                } catch (RuntimeException e) {
+                    return bad(type, id, frontier, version, "the stored event is malformed: " + e.getMessage());
+                }
+                if (event.version() != version || !Hex.of(hash).equals(event.hash())) {
+                    return bad(type, id, frontier, version, "the event's content does not match its hash");
+                }
+                frontier = frontier.append(hash);
+                if (!Hex.of(frontier.root()).equals(event.merkleRoot())) {
+                    return bad(type, id, frontier, version, "the Merkle root after this event does not match");
+                }
+                expectedVersion++;
+            }
+            if (page.size() < SCAN_PAGE) {
+                break;
+            }
+        }
+        if (frontier.size() != head.version()) {
+            return bad(
+                    type,
+                    id,
+                    frontier,
+                    frontier.size() + 1,
+                    "the head says version " + head.version() + " but " + frontier.size() + " events are stored");
+        }
+        if (!Arrays.equals(frontier.root(), head.frontier().root())) {
+            return bad(type, id, frontier, head.version(), "the head's Merkle root does not match the events");
+        }
+        return new VerifyResult(type, id, head.version(), Hex.of(frontier.root()), true, null, null);
+    }
+
+    private static VerifyResult bad(String type, String id, MerkleFrontier frontier, long version, String problem) {
+        return new VerifyResult(type, id, frontier.size(), Hex.of(frontier.root()), false, version, problem);
+    }
+
+    private static byte[] recomputeHash(EventRecord e) {
+        return new EventHash(
+                        e.aggregateType(),
+                        e.aggregateId(),
+                        e.version(),
+                        e.eventType(),
+                        e.eventId(),
+                        e.createdAt(),
+                        e.issuedBy() == null ? null : e.issuedBy().group(),
+                        e.issuedBy() == null ? null : e.issuedBy().user(),
+                        e.note(),
+                        e.schemaVersion(),
+                        io.eventdbx.integrity.CanonicalJson.canonicalize(e.payloadJson()))
+                .hash();
+    }
+
+    /** Recomputed hashes of versions 1..size, for proofs: a proof speaks for what is actually stored. */
+    private List<byte[]> hashes(String type, String id, long size) {
+        List<byte[]> hashes = new ArrayList<>();
+        for (long skip = 0; skip < size; skip += SCAN_PAGE) {
+            for (EventRecord event : events(type, id, skip, (int) Math.min(SCAN_PAGE, size - skip))) {
+                hashes.add(recomputeHash(event));
+            }
+        }
+        return hashes;
+    }
+
+    @Override
+    public InclusionProof proveInclusion(String aggregateType, String aggregateId, long version, long treeSize) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        Head head = existing(readHead(type, id), type, id);
+        if (version < 1 || treeSize < version || treeSize > head.version()) {
+            throw new EventStoreException(
+                    Code.NOT_FOUND,
+                    "no inclusion proof for version " + version + " in a tree of size " + treeSize + ": " + type + "/"
+                            + id + " has versions 1.." + head.version());
+        }
+        List<byte[]> hashes = hashes(type, id, treeSize);
+        List<String> path = MerkleProofs.inclusionProof(hashes, version - 1, treeSize).stream()
+                .map(Hex::of)
+                .toList();
+        return new InclusionProof(
+                type,
+                id,
+                version,
+                Hex.of(hashes.get((int) version - 1)),
+                treeSize,
+                Hex.of(MerkleProofs.root(hashes)),
+                path);
+    }
+
+    @Override
+    public ConsistencyProof proveConsistency(
+            String aggregateType, String aggregateId, long fromVersion, long toVersion) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        Head head = existing(readHead(type, id), type, id);
+        if (fromVersion < 0 || fromVersion > toVersion || toVersion > head.version()) {
+            throw new EventStoreException(
+                    Code.NOT_FOUND,
+                    "no consistency proof from " + fromVersion + " to " + toVersion + ": " + type + "/" + id
+                            + " has versions 1.." + head.version());
+        }
+        List<byte[]> hashes = hashes(type, id, toVersion);
+        List<String> proof = MerkleProofs.consistencyProof(hashes, fromVersion, toVersion).stream()
+                .map(Hex::of)
+                .toList();
+        return new ConsistencyProof(
+                type,
+                id,
+                fromVersion,
+                toVersion,
+                Hex.of(MerkleProofs.root(hashes.subList(0, (int) fromVersion))),
+                Hex.of(MerkleProofs.root(hashes)),
+                proof);
+    }
+
+    // ---------------------------------------------------------------- storage helpers
+
+    private byte[] read(byte[] key) {
+        try {
+            return storage.get(key);
+        } catch (IOException e) {
+            throw new EventStoreException(Code.UNAVAILABLE, "the store cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private List<KeyValue> scan(byte[] from, byte[] to, int limit, boolean reverse) {
+        try {
+            return storage.scan(from, to, limit, reverse);
+        } catch (IOException e) {
+            throw new EventStoreException(Code.UNAVAILABLE, "the store cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.eventdbx.core.internal;
+
+import io.eventdbx.api.EventStore;
+import io.eventdbx.command.api.CommandCapability;
+import io.eventdbx.command.api.CommandContext;
+import io.eventdbx.command.api.DbxCommand;
+import io.eventdbx.command.support.CommandRunner;
+import io.eventdbx.command.support.JsonOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dbx events}: the global log, every committed event in commit order. */
+@CommandCapability("events")
+@Component(
+        property = {
+            DbxCommand.NAME_PROPERTY + "=events",
+            DbxCommand.DESCRIPTION_PROPERTY + "=Read the global log of committed events in commit order"
+        })
+public final class EventsCommand implements DbxCommand {
+
+    private final EventStore store;
+    private final CommandRunner runner = new CommandRunner();
+    private final Views views = new Views();
+
+    /**
+     * Creates the command.
+     *
+     * @param store the event store
+     */
+    @Activate
+    public EventsCommand(@Reference EventStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public int execute(CommandContext context, List<String> args) {
+        return runner.run("dbx events", new Line(), context, args);
+    }
+
+    @Command(name = "events", mixinStandardHelpOptions = true, description = "Read the global log from a position.")
+    final class Line implements Callable<Object> {
+        @Option(
+                names = "--from",
+                defaultValue = "1",
+                paramLabel = "<position>",
+                description = "First position (default 1).")
+        long from;
+
+        @Option(
+                names = "--take",
+                defaultValue = "100",
+                paramLabel = "<n>",
+                description = "Most events to show (default 100).")
+        int take;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public Object call() {
+            return AggregateCommand.guarded(
+                    () -> store.log(from, take).stream().map(views::event).toList());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.eventdbx.core.internal;
+
+import io.eventdbx.api.AggregateState;
+import io.eventdbx.api.EventRecord;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Records as the seed's snake_case JSON shapes, for command output. */
+final class Views {
+
+    private final Codec codec = new Codec();
+
+    Map<String, Object> event(EventRecord e) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("aggregate_type", e.aggregateType());
+        view.put("aggregate_id", e.aggregateId());
+        view.put("event_type", e.eventType());
+        view.put("payload", codec.toJava(e.payloadJson()));
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("event_id", e.eventId());
+        metadata.put("created_at", e.createdAt());
+        metadata.put(
+                "issued_by",
+                e.issuedBy() == null
+                        ? null
+                        : Map.of(
+                                "group",
+                                e.issuedBy().group(),
+                                "user",
+                                e.issuedBy().user()));
+        if (e.note() != null) {
+            metadata.put("note", e.note());
+        }
+        view.put("metadata", metadata);
+        view.put("version", e.version());
+        view.put("position", e.position());
+        view.put("hash", e.hash());
+        view.put("merkle_root", e.merkleRoot());
+        return view;
+    }
+
+    Map<String, Object> state(AggregateState s) {
+        Map<String, Object> view = summary(s);
+        view.put("state", codec.toJava(s.stateJson()));
+        view.put("created_at", s.createdAt());
+        view.put("updated_at", s.updatedAt());
+        if (s.comment() != null) {
+            view.put("comment", s.comment());
+        }
+        return view;
+    }
+
+    Map<String, Object> summary(AggregateState s) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("aggregate_type", s.aggregateType());
+        view.put("aggregate_id", s.aggregateId());
+        view.put("version", s.version());
+        view.put("merkle_root", s.merkleRoot());
+        view.put("archived", s.archived());
+        return view;
+    }
+}
