@@ -60,7 +60,15 @@ public final class CommandDispatcher {
             return ExitCodes.FAILURE;
         }
         if (command.isEmpty()) {
-            if (registry.isDeclared(name)) {
+            CommandRegistry.Declaration declaration = registry.declaration(name);
+            if (declaration != null && !declaration.active()) {
+                context.err()
+                        .println("error: command '" + name + "' is provided by bundle " + declaration.bundle()
+                                + ", which is not active; start it with 'dbx bundle start " + declaration.bundle()
+                                + "'");
+                return ExitCodes.FAILURE;
+            }
+            if (declaration != null) {
                 context.err()
                         .println("error: command '" + name + "' is installed but not available: its component is not"
                                 + " active (missing configuration or dependency; see the server log)");

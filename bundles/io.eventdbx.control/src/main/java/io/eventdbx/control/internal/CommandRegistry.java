@@ -112,7 +112,9 @@ public final class CommandRegistry {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !declared().containsKey(name)) {
+                Declaration declaration = declared().get(name);
+                // Only a command of a bundle that is (being) started is worth waiting for.
+                if (left <= 0 || declaration == null || !declaration.active()) {
                     return Optional.empty();
                 }
                 TimeUnit.NANOSECONDS.timedWait(changed, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
@@ -120,10 +122,23 @@ public final class CommandRegistry {
         }
     }
 
-    /** Whether a command is declared by a bundle (active or starting). */
-    boolean isDeclared(String name) {
-        return declared().containsKey(name);
+    /**
+     * The bundle that declares a command, if any.
+     *
+     * @param name the command word
+     * @return the declaration, or null
+     */
+    Declaration declaration(String name) {
+        return declared().get(name);
     }
+
+    /**
+     * A bundle's declaration of a command.
+     *
+     * @param bundle the bundle's symbolic name
+     * @param active whether the bundle is active or starting
+     */
+    record Declaration(String bundle, boolean active) {}
 
     /**
      * Command words with their descriptions: registered commands, and declared ones that are not available
@@ -131,17 +146,24 @@ public final class CommandRegistry {
      */
     Map<String, String> describe() {
         Map<String, String> all = new TreeMap<>();
-        declared().forEach((name, bundle) -> all.put(name, "(not available: provided by " + bundle + ", not active)"));
+        declared()
+                .forEach((name, declaration) -> all.put(
+                        name,
+                        "(not available: " + declaration.bundle()
+                                + (declaration.active()
+                                        ? " is starting or its component is not satisfied)"
+                                        : " is not active)")));
         commands.forEach((name, registration) -> all.put(name, registration.description()));
         return all;
     }
 
-    private Map<String, String> declared() {
-        Map<String, String> declared = new ConcurrentHashMap<>();
+    private Map<String, Declaration> declared() {
+        Map<String, Declaration> declared = new ConcurrentHashMap<>();
         for (Bundle bundle : bundleContext.getBundles()) {
-            if ((bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) == 0) {
+            if ((bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING | Bundle.RESOLVED)) == 0) {
                 continue;
             }
+            boolean active = (bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0;
             BundleRevision revision = bundle.adapt(BundleRevision.class);
             if (revision == null) {
                 continue;
@@ -149,7 +171,10 @@ public final class CommandRegistry {
             for (BundleCapability capability : revision.getDeclaredCapabilities(CommandCapability.NAMESPACE)) {
                 Object name = capability.getAttributes().get(CommandCapability.NAMESPACE);
                 if (name != null) {
-                    declared.put(name.toString(), bundle.getSymbolicName());
+                    declared.merge(
+                            name.toString(),
+                            new Declaration(bundle.getSymbolicName(), active),
+                            (a, b) -> a.active() ? a : b);
                 }
             }
         }
