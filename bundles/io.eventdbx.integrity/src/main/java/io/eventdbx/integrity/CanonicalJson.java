@@ -52,6 +52,80 @@ public final class CanonicalJson {
         return out.toString();
     }
 
+    /**
+     * Canonicalises a JSON object and returns its members: each key (unescaped) with the canonical text of its
+     * value, in canonical (sorted) order.
+     *
+     * @param json a JSON object
+     * @return key to canonical value text
+     * @throws IllegalArgumentException if the text is not valid JSON or not an object
+     */
+    public static java.util.SortedMap<String, String> objectMembers(String json) {
+        CanonicalJson parser = new CanonicalJson(json);
+        parser.skipWhitespace();
+        if (parser.peek() != '{') {
+            throw parser.error("expected a JSON object");
+        }
+        java.util.TreeMap<String, String> members = new java.util.TreeMap<>();
+        parser.pos++;
+        parser.skipWhitespace();
+        if (parser.peek() == '}') {
+            parser.pos++;
+        } else {
+            while (true) {
+                parser.skipWhitespace();
+                if (parser.peek() != '"') {
+                    throw parser.error("expected a member name");
+                }
+                int keyAt = parser.pos;
+                String name = parser.rawString();
+                parser.skipWhitespace();
+                parser.expect(':');
+                parser.skipWhitespace();
+                StringBuilder value = new StringBuilder();
+                parser.value(value, 1);
+                if (members.put(name, value.toString()) != null) {
+                    parser.pos = keyAt;
+                    throw parser.error("duplicate member name \"" + name + "\"");
+                }
+                parser.skipWhitespace();
+                char c = parser.next();
+                if (c == '}') {
+                    break;
+                }
+                if (c != ',') {
+                    parser.pos--;
+                    throw parser.error("expected ',' or '}'");
+                }
+            }
+        }
+        parser.skipWhitespace();
+        if (parser.pos != json.length()) {
+            throw parser.error("unexpected text after the JSON value");
+        }
+        return members;
+    }
+
+    /**
+     * Writes an object from members whose values are already canonical: the canonical text of that object.
+     *
+     * @param members key (unescaped) to canonical value text, in sorted order
+     * @return the canonical object text
+     */
+    public static String object(java.util.SortedMap<String, String> members) {
+        StringBuilder out = new StringBuilder(16 * members.size() + 2).append('{');
+        boolean first = true;
+        for (java.util.Map.Entry<String, String> member : members.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            appendString(out, member.getKey());
+            out.append(':').append(member.getValue());
+        }
+        return out.append('}').toString();
+    }
+
     private void value(StringBuilder out, int depth) {
         if (depth > MAX_DEPTH) {
             throw error("nesting deeper than " + MAX_DEPTH);

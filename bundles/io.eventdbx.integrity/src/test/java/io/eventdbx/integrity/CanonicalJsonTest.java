@@ -66,4 +66,16 @@ class CanonicalJsonTest {
                 IllegalArgumentException.class, () -> CanonicalJson.canonicalize("[".repeat(100) + "]".repeat(100)));
         assertEquals("[".repeat(60) + "]".repeat(60), CanonicalJson.canonicalize("[".repeat(60) + "]".repeat(60)));
     }
+
+    @org.junit.jupiter.api.Test
+    void objectMembersRoundTrip() {
+        String json = "{ \"b\": [1, 2.50], \"a\": {\"y\":true, \"x\":null}, \"\\u00e9\": \"e\" }";
+        java.util.SortedMap<String, String> members = CanonicalJson.objectMembers(json);
+        assertEquals(java.util.List.of("a", "b", "é"), new java.util.ArrayList<>(members.keySet()));
+        assertEquals("[1,2.5]", members.get("b"));
+        assertEquals(CanonicalJson.canonicalize(json), CanonicalJson.object(members));
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.objectMembers("[1]"));
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.objectMembers("{\"a\":1,\"a\":2}"));
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.objectMembers("{\"a\":1} x"));
+    }
 }

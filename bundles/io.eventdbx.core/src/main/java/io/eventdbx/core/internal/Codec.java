@@ -2,11 +2,7 @@ package io.eventdbx.core.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.eventdbx.api.EventRecord;
 import io.eventdbx.api.EventStoreException;
 import io.eventdbx.api.EventStoreException.Code;
@@ -14,137 +10,132 @@ import io.eventdbx.api.IssuedBy;
 import io.eventdbx.integrity.CanonicalJson;
 import io.eventdbx.integrity.Hex;
 import io.eventdbx.integrity.MerkleFrontier;
-import java.io.IOException;
-import java.util.Iterator;
-import java.util.Map;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.SortedMap;
 
 /**
- * The stored forms of heads and events (JSON, payload and state kept as their exact canonical text), and the
- * state fold. Thread-safe.
+ * The stored forms of heads and events: compact binary records (format byte, then length-prefixed UTF-8
+ * strings, fixed-width numbers, raw 32-byte hashes), documented in {@code docs/architecture.md}. Payloads and
+ * states are kept as their exact canonical JSON text. Thread-safe.
  */
 final class Codec {
 
-    private final ObjectMapper mapper = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+    private static final byte EVENT_FORMAT = 1;
+    private static final byte HEAD_FORMAT = 1;
+
+    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    /** A validated payload: its canonical text and its top-level members. */
+    record Payload(String canonical, SortedMap<String, String> members) {}
+
+    Payload payload(String json) {
+        SortedMap<String, String> members;
+        try {
+            members = CanonicalJson.objectMembers(json);
+        } catch (IllegalArgumentException e) {
+            throw new EventStoreException(
+                    Code.INVALID_ARGUMENT, "payload is not a valid JSON object: " + e.getMessage());
+        }
+        return new Payload(CanonicalJson.object(members), members);
+    }
+
+    SortedMap<String, String> members(String canonicalObject) {
+        try {
+            return CanonicalJson.objectMembers(canonicalObject);
+        } catch (IllegalArgumentException e) {
+            throw new EventStoreException(Code.INTEGRITY, "a stored payload or state is not valid JSON");
+        }
+    }
 
     byte[] encodeHead(Head head) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("version", head.version());
-        node.put("frontier", Hex.of(head.frontier().toBytes()));
-        node.put("state_json", head.stateJson());
-        node.put("archived", head.archived());
-        node.put("created_at", head.createdAt());
-        node.put("updated_at", head.updatedAt());
-        if (head.comment() != null) {
-            node.put("comment", head.comment());
-        }
-        return bytes(node);
+        Writer w = new Writer(256);
+        w.u8(HEAD_FORMAT);
+        w.u64(head.version());
+        w.bytes(head.frontier().toBytes());
+        w.string(head.stateJson());
+        w.u8(head.archived() ? 1 : 0);
+        w.string(head.createdAt());
+        w.string(head.updatedAt());
+        w.optional(head.comment());
+        return w.done();
     }
 
     Head decodeHead(String type, String id, byte[] bytes) {
-        JsonNode node = tree(bytes, "head of " + type + "/" + id);
         try {
-            return new Head(
-                    type,
-                    id,
-                    node.path("version").asLong(),
-                    MerkleFrontier.fromBytes(Hex.parse(node.path("frontier").asText())),
-                    node.path("state_json").asText(),
-                    node.path("archived").asBoolean(),
-                    node.path("created_at").asText(),
-                    node.path("updated_at").asText(),
-                    node.hasNonNull("comment") ? node.get("comment").asText() : null);
-        } catch (IllegalArgumentException e) {
-            throw new EventStoreException(
-                    Code.INTEGRITY, "the stored head of " + type + "/" + id + " is damaged: " + e.getMessage());
+            ByteBuffer r = ByteBuffer.wrap(bytes);
+            format(r, HEAD_FORMAT, "head of " + type + "/" + id);
+            long version = r.getLong();
+            MerkleFrontier frontier = MerkleFrontier.fromBytes(bytesOf(r));
+            SortedMap<String, String> state = Collections.unmodifiableSortedMap(members(string(r)));
+            boolean archived = r.get() == 1;
+            String created = string(r);
+            String updated = string(r);
+            String comment = optional(r);
+            return new Head(type, id, version, frontier, state, archived, created, updated, comment);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new EventStoreException(Code.INTEGRITY, "the stored head of " + type + "/" + id + " is damaged");
         }
     }
 
     byte[] encodeEvent(EventRecord event) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("event_type", event.eventType());
-        node.put("payload_json", event.payloadJson());
-        node.put("event_id", event.eventId());
-        node.put("created_at", event.createdAt());
+        Writer w = new Writer(128 + event.payloadJson().length());
+        w.u8(EVENT_FORMAT);
+        w.string(event.eventType());
+        w.string(event.payloadJson());
+        w.string(event.eventId());
+        w.string(event.createdAt());
+        w.u8(event.issuedBy() == null ? 0 : 1);
         if (event.issuedBy() != null) {
-            node.putObject("issued_by")
-                    .put("group", event.issuedBy().group())
-                    .put("user", event.issuedBy().user());
+            w.string(event.issuedBy().group());
+            w.string(event.issuedBy().user());
         }
-        if (event.note() != null) {
-            node.put("note", event.note());
-        }
+        w.optional(event.note());
+        w.u8(event.schemaVersion() == null ? 0 : 1);
         if (event.schemaVersion() != null) {
-            node.put("schema_version", event.schemaVersion());
+            w.u64(event.schemaVersion());
         }
-        node.put("version", event.version());
-        node.put("position", event.position());
-        node.put("hash", event.hash());
-        node.put("merkle_root", event.merkleRoot());
-        return bytes(node);
+        w.u64(event.version());
+        w.u64(event.position());
+        w.bytes(Hex.parse(event.hash()));
+        w.bytes(Hex.parse(event.merkleRoot()));
+        return w.done();
     }
 
     EventRecord decodeEvent(String type, String id, byte[] bytes) {
-        JsonNode node = tree(bytes, "event of " + type + "/" + id);
-        JsonNode issued = node.get("issued_by");
-        return new EventRecord(
-                type,
-                id,
-                node.path("event_type").asText(),
-                node.path("payload_json").asText(),
-                node.path("event_id").asText(),
-                node.path("created_at").asText(),
-                issued == null
-                        ? null
-                        : new IssuedBy(
-                                issued.path("group").asText(),
-                                issued.path("user").asText()),
-                node.hasNonNull("note") ? node.get("note").asText() : null,
-                node.hasNonNull("schema_version") ? node.get("schema_version").asLong() : null,
-                node.path("version").asLong(),
-                node.path("position").asLong(),
-                node.path("hash").asText(),
-                node.path("merkle_root").asText());
-    }
-
-    /**
-     * Parses a payload: it must be a JSON object.
-     *
-     * @return the canonical text
-     */
-    String canonicalPayload(String json) {
-        String canonical;
         try {
-            canonical = CanonicalJson.canonicalize(json);
-        } catch (IllegalArgumentException e) {
-            throw new EventStoreException(Code.INVALID_ARGUMENT, "payload is not valid JSON: " + e.getMessage());
+            ByteBuffer r = ByteBuffer.wrap(bytes);
+            format(r, EVENT_FORMAT, "event of " + type + "/" + id);
+            String eventType = string(r);
+            String payload = string(r);
+            String eventId = string(r);
+            String created = string(r);
+            IssuedBy issuedBy = r.get() == 1 ? new IssuedBy(string(r), string(r)) : null;
+            String note = optional(r);
+            Long schemaVersion = r.get() == 1 ? r.getLong() : null;
+            long version = r.getLong();
+            long position = r.getLong();
+            String hash = Hex.of(bytesOf(r));
+            String root = Hex.of(bytesOf(r));
+            return new EventRecord(
+                    type,
+                    id,
+                    eventType,
+                    payload,
+                    eventId,
+                    created,
+                    issuedBy,
+                    note,
+                    schemaVersion,
+                    version,
+                    position,
+                    hash,
+                    root);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new EventStoreException(Code.INTEGRITY, "the stored event of " + type + "/" + id + " is damaged");
         }
-        if (!canonical.startsWith("{")) {
-            throw new EventStoreException(Code.INVALID_ARGUMENT, "payload must be a JSON object");
-        }
-        return canonical;
-    }
-
-    /**
-     * Folds a payload into a state: every top-level key of the payload replaces the state's; scalars become
-     * strings (numbers in canonical form, booleans as true/false), null stays null, objects and arrays stay
-     * structured.
-     */
-    String fold(String stateJson, String payloadJson) {
-        ObjectNode state = (ObjectNode) tree(stateJson, "state");
-        JsonNode payload = tree(payloadJson, "payload");
-        Iterator<Map.Entry<String, JsonNode>> fields = payload.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode value = field.getValue();
-            if (value.isTextual() || value.isContainerNode() || value.isNull()) {
-                state.set(field.getKey(), value);
-            } else {
-                state.set(field.getKey(), TextNode.valueOf(CanonicalJson.canonicalize(value.toString())));
-            }
-        }
-        return CanonicalJson.canonicalize(text(state));
     }
 
     /** A JSON text as plain Java values (maps, lists, strings, numbers), for command output. */
@@ -156,35 +147,84 @@ final class Codec {
         }
     }
 
-    private JsonNode tree(String json, String what) {
-        try {
-            return mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new EventStoreException(Code.INTEGRITY, "the stored " + what + " is not valid JSON");
+    private static void format(ByteBuffer r, byte expected, String what) {
+        byte format = r.get();
+        if (format != expected) {
+            throw new IllegalArgumentException("unknown format " + format + " of the " + what);
         }
     }
 
-    private JsonNode tree(byte[] bytes, String what) {
-        try {
-            return mapper.readTree(bytes);
-        } catch (IOException e) {
-            throw new EventStoreException(Code.INTEGRITY, "the stored " + what + " is damaged (not valid JSON)");
+    private static String string(ByteBuffer r) {
+        int length = r.getInt();
+        if (length < 0 || length > r.remaining()) {
+            throw new IllegalArgumentException("bad length");
         }
+        String s = new String(r.array(), r.position(), length, StandardCharsets.UTF_8);
+        r.position(r.position() + length);
+        return s;
     }
 
-    private String text(JsonNode node) {
-        try {
-            return mapper.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String optional(ByteBuffer r) {
+        return r.get() == 1 ? string(r) : null;
     }
 
-    private byte[] bytes(JsonNode node) {
-        try {
-            return mapper.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    private static byte[] bytesOf(ByteBuffer r) {
+        int length = r.getInt();
+        if (length < 0 || length > r.remaining()) {
+            throw new IllegalArgumentException("bad length");
+        }
+        byte[] bytes = new byte[length];
+        r.get(bytes);
+        return bytes;
+    }
+
+    /** A growing big-endian buffer. */
+    private static final class Writer {
+        private ByteBuffer buffer;
+
+        Writer(int capacity) {
+            buffer = ByteBuffer.allocate(capacity);
+        }
+
+        void u8(int value) {
+            ensure(1);
+            buffer.put((byte) value);
+        }
+
+        void u64(long value) {
+            ensure(8);
+            buffer.putLong(value);
+        }
+
+        void bytes(byte[] bytes) {
+            ensure(4 + bytes.length);
+            buffer.putInt(bytes.length).put(bytes);
+        }
+
+        void string(String s) {
+            bytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void optional(String s) {
+            u8(s == null ? 0 : 1);
+            if (s != null) {
+                string(s);
+            }
+        }
+
+        private void ensure(int more) {
+            if (buffer.remaining() < more) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more));
+                buffer.flip();
+                bigger.put(buffer);
+                buffer = bigger;
+            }
+        }
+
+        byte[] done() {
+            byte[] out = new byte[buffer.position()];
+            System.arraycopy(buffer.array(), 0, out, 0, out.length);
+            return out;
         }
     }
 }

@@ -96,7 +96,8 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                     Code.INVALID_ARGUMENT, "payload is larger than " + maxPayloadBytes + " bytes");
         }
         // JSON work happens here, on the caller's thread, in parallel; the committer only sequences and hashes.
-        String payload = codec.canonicalPayload(request.payloadJson());
+        Codec.Payload parsed = codec.payload(request.payloadJson());
+        String payload = parsed.canonical();
         if (payload.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes) {
             throw new EventStoreException(
                     Code.INVALID_ARGUMENT, "payload is larger than " + maxPayloadBytes + " bytes");
@@ -158,7 +159,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                     context.nextPosition(),
                     Hex.of(hash),
                     Hex.of(frontier.root()));
-            context.putHead(base.withEvent(frontier, codec.fold(base.stateJson(), payload), context.now()));
+            context.putHead(base.withEvent(frontier, Head.fold(base.state(), parsed.members()), context.now()));
             context.put(Keys.event(type, id, version), codec.encodeEvent(record));
             context.put(Keys.log(record.position()), Keys.logValue(type, id, version));
             if (clientEventId) {
@@ -168,6 +169,17 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             }
             return record;
         });
+    }
+
+    /**
+     * A random (version 4) UUID from a per-thread generator: event ids identify, they need not be secret, and
+     * {@link UUID#randomUUID()} serialises every appender on one {@code SecureRandom}.
+     */
+    private static String randomEventId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     @Override
@@ -274,18 +286,26 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         if (version == head.version()) {
             return head.toState();
         }
-        String state = "{}";
+        java.util.SortedMap<String, String> state = java.util.Collections.emptySortedMap();
         String root = Hex.of(MerkleFrontier.empty().root());
         String updated = head.createdAt();
         for (long from = 1; from <= version; from += SCAN_PAGE) {
             for (EventRecord event : events(type, id, from - 1, (int) Math.min(SCAN_PAGE, version - from + 1))) {
-                state = codec.fold(state, event.payloadJson());
+                state = Head.fold(state, codec.members(event.payloadJson()));
                 root = event.merkleRoot();
                 updated = event.createdAt();
             }
         }
         return new AggregateState(
-                type, id, version, state, root, head.archived(), head.createdAt(), updated, head.comment());
+                type,
+                id,
+                version,
+                io.eventdbx.integrity.CanonicalJson.object(state),
+                root,
+                head.archived(),
+                head.createdAt(),
+                updated,
+                head.comment());
     }
 
     @Override
