@@ -134,6 +134,16 @@ public interface EventStore {
     AggregateState restore(String aggregateType, String aggregateId, String comment);
 
     /**
+     * Records the aggregate's current state as a snapshot.
+     *
+     * @param aggregateType the type
+     * @param aggregateId the id
+     * @param comment why, or null
+     * @return the snapshot
+     */
+    SnapshotRecord snapshot(String aggregateType, String aggregateId, String comment);
+
+    /**
      * Removes an aggregate that has no events.
      *
      * @param aggregateType the type

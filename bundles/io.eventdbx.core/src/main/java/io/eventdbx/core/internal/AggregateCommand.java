@@ -69,6 +69,7 @@ public final class AggregateCommand implements DbxCommand {
                 new Verify(context),
                 new Proof(),
                 new Consistency(),
+                new Snapshot(),
                 new Remove())) {
             commandLine.addSubcommand(sub);
         }
@@ -482,6 +483,37 @@ public final class AggregateCommand implements DbxCommand {
                     archive
                             ? store.archive(target.type(), target.id(), comment)
                             : store.restore(target.type(), target.id(), comment)));
+        }
+    }
+
+    @Command(
+            name = "snapshot",
+            mixinStandardHelpOptions = true,
+            description = "Record the current state as a snapshot.")
+    final class Snapshot implements Callable<Object> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--comment", paramLabel = "<text>")
+        String comment;
+
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public Object call() {
+            return guarded(() -> {
+                var snapshot = store.snapshot(target.type(), target.id(), comment);
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("aggregate_type", snapshot.aggregateType());
+                view.put("aggregate_id", snapshot.aggregateId());
+                view.put("version", snapshot.version());
+                view.put("state", views.toJava(snapshot.stateJson()));
+                view.put("merkle_root", snapshot.merkleRoot());
+                view.put("created_at", snapshot.createdAt());
+                view.put("comment", snapshot.comment());
+                return view;
+            });
         }
     }
 

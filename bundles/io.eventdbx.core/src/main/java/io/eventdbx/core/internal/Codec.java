@@ -7,6 +7,7 @@ import io.eventdbx.api.EventRecord;
 import io.eventdbx.api.EventStoreException;
 import io.eventdbx.api.EventStoreException.Code;
 import io.eventdbx.api.IssuedBy;
+import io.eventdbx.api.SnapshotRecord;
 import io.eventdbx.integrity.CanonicalJson;
 import io.eventdbx.integrity.Hex;
 import io.eventdbx.integrity.MerkleFrontier;
@@ -25,6 +26,7 @@ final class Codec {
 
     private static final byte EVENT_FORMAT = 1;
     private static final byte HEAD_FORMAT = 1;
+    private static final byte SNAPSHOT_FORMAT = 1;
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
@@ -135,6 +137,30 @@ final class Codec {
                     root);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new EventStoreException(Code.INTEGRITY, "the stored event of " + type + "/" + id + " is damaged");
+        }
+    }
+
+    byte[] encodeSnapshot(SnapshotRecord snapshot) {
+        Writer w = new Writer(64 + snapshot.stateJson().length());
+        w.u8(SNAPSHOT_FORMAT);
+        w.u64(snapshot.version());
+        w.string(snapshot.stateJson());
+        w.bytes(Hex.parse(snapshot.merkleRoot()));
+        w.string(snapshot.createdAt());
+        w.optional(snapshot.comment());
+        return w.done();
+    }
+
+    SnapshotRecord decodeSnapshot(String type, String id, byte[] bytes) {
+        try {
+            ByteBuffer r = ByteBuffer.wrap(bytes);
+            format(r, SNAPSHOT_FORMAT, "snapshot of " + type + "/" + id);
+            long version = r.getLong();
+            String state = string(r);
+            String root = Hex.of(bytesOf(r));
+            return new SnapshotRecord(type, id, version, state, root, string(r), optional(r));
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new EventStoreException(Code.INTEGRITY, "a stored snapshot of " + type + "/" + id + " is damaged");
         }
     }
 

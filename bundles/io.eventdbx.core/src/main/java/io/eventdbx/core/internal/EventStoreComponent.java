@@ -7,6 +7,7 @@ import io.eventdbx.api.EventRecord;
 import io.eventdbx.api.EventStore;
 import io.eventdbx.api.InclusionProof;
 import io.eventdbx.api.Page;
+import io.eventdbx.api.SnapshotRecord;
 import io.eventdbx.api.VerifyResult;
 import io.eventdbx.store.api.StorageEngine;
 import java.util.List;
@@ -43,7 +44,10 @@ public final class EventStoreComponent implements EventStore {
         Object threshold = config.get("memory_threshold");
         int cached =
                 threshold instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : DEFAULT_CACHED_HEADS;
-        this.engine = new EventStoreEngine(storage, cached, EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES);
+        Object every = config.get("snapshot_threshold");
+        long snapshotThreshold = every instanceof Number n ? n.longValue() : 0;
+        this.engine =
+                new EventStoreEngine(storage, cached, EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES, snapshotThreshold);
     }
 
     @Deactivate
@@ -110,6 +114,11 @@ public final class EventStoreComponent implements EventStore {
     @Override
     public AggregateState restore(String aggregateType, String aggregateId, String comment) {
         return engine.restore(aggregateType, aggregateId, comment);
+    }
+
+    @Override
+    public SnapshotRecord snapshot(String aggregateType, String aggregateId, String comment) {
+        return engine.snapshot(aggregateType, aggregateId, comment);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.eventdbx.api.EventStoreException.Code;
 import io.eventdbx.api.InclusionProof;
 import io.eventdbx.api.IssuedBy;
 import io.eventdbx.api.Page;
+import io.eventdbx.api.SnapshotRecord;
 import io.eventdbx.api.VerifyResult;
 import io.eventdbx.integrity.EventHash;
 import io.eventdbx.integrity.Hex;
@@ -45,6 +46,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     private final HeadCache heads;
     private final Committer committer;
     private final int maxPayloadBytes;
+    private final long snapshotThreshold;
 
     /**
      * Opens the store on an engine.
@@ -55,6 +57,20 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
      * @throws EventStoreException if the store cannot be read
      */
     public EventStoreEngine(StorageEngine storage, int cachedHeads, int maxPayloadBytes) {
+        this(storage, cachedHeads, maxPayloadBytes, 0);
+    }
+
+    /**
+     * Opens the store on an engine, taking a snapshot every {@code snapshotThreshold} events.
+     *
+     * @param storage the storage engine; the caller closes it after this
+     * @param cachedHeads how many aggregate heads to keep in memory
+     * @param maxPayloadBytes the payload size limit
+     * @param snapshotThreshold take a snapshot every this many events of an aggregate; 0 for never
+     * @throws EventStoreException if the store cannot be read
+     */
+    public EventStoreEngine(StorageEngine storage, int cachedHeads, int maxPayloadBytes, long snapshotThreshold) {
+        this.snapshotThreshold = snapshotThreshold;
         this.storage = storage;
         this.heads = new HeadCache(cachedHeads);
         this.maxPayloadBytes = maxPayloadBytes;
@@ -167,6 +183,19 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                         Keys.idempotency(type, id, eventId),
                         ByteBuffer.allocate(8).putLong(version).array());
             }
+            if (snapshotThreshold > 0 && version % snapshotThreshold == 0) {
+                Head next = context.head(type, id);
+                context.put(
+                        Keys.snapshot(type, id, version),
+                        codec.encodeSnapshot(new SnapshotRecord(
+                                type,
+                                id,
+                                version,
+                                next.stateJson(),
+                                record.merkleRoot(),
+                                context.now(),
+                                "automatic, every " + snapshotThreshold + " events")));
+            }
             return record;
         });
     }
@@ -220,6 +249,30 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             Head next = head.withArchived(archive, comment, context.now());
             context.putHead(next);
             return next.toState();
+        });
+    }
+
+    @Override
+    public SnapshotRecord snapshot(String aggregateType, String aggregateId, String comment) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        Identifiers.checkNote(comment);
+        return (SnapshotRecord) committer.submit(context -> {
+            Head head = existing(context.head(type, id), type, id);
+            if (head.version() == 0) {
+                throw new EventStoreException(
+                        Code.CONFLICT, "aggregate " + type + "/" + id + " has no events to snapshot");
+            }
+            SnapshotRecord snapshot = new SnapshotRecord(
+                    type,
+                    id,
+                    head.version(),
+                    head.stateJson(),
+                    Hex.of(head.frontier().root()),
+                    context.now(),
+                    comment);
+            context.put(Keys.snapshot(type, id, head.version()), codec.encodeSnapshot(snapshot));
+            return snapshot;
         });
     }
 
@@ -289,7 +342,18 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         java.util.SortedMap<String, String> state = java.util.Collections.emptySortedMap();
         String root = Hex.of(MerkleFrontier.empty().root());
         String updated = head.createdAt();
-        for (long from = 1; from <= version; from += SCAN_PAGE) {
+        long start = 1;
+        // Start from the nearest snapshot at or below the version: the replay is bounded by the threshold.
+        List<KeyValue> nearest = scan(Keys.snapshotsFrom(type, id), Keys.snapshot(type, id, version + 1), 1, true);
+        if (!nearest.isEmpty()) {
+            SnapshotRecord snapshot =
+                    codec.decodeSnapshot(type, id, nearest.get(0).value());
+            state = codec.members(snapshot.stateJson());
+            root = snapshot.merkleRoot();
+            updated = snapshot.createdAt();
+            start = snapshot.version() + 1;
+        }
+        for (long from = start; from <= version; from += SCAN_PAGE) {
             for (EventRecord event : events(type, id, from - 1, (int) Math.min(SCAN_PAGE, version - from + 1))) {
                 state = Head.fold(state, codec.members(event.payloadJson()));
                 root = event.merkleRoot();

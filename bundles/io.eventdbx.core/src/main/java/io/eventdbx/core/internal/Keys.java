@@ -13,6 +13,7 @@ import java.util.Arrays;
  * 'E' type 0x00 id 0x00 version          event record
  * 'I' type 0x00 id 0x00 event_id         version of a client-chosen event id (idempotency)
  * 'G' position                           global log: type 0x00 id 0x00 version
+ * 'S' type 0x00 id 0x00 version          snapshot of the state at that version
  * </pre>
  */
 final class Keys {
@@ -21,6 +22,7 @@ final class Keys {
     static final byte EVENT = 'E';
     static final byte IDEMPOTENCY = 'I';
     static final byte LOG = 'G';
+    static final byte SNAPSHOT = 'S';
 
     private Keys() {}
 
@@ -53,6 +55,18 @@ final class Keys {
         byte[] end = prefix.clone();
         end[end.length - 1] = 1;
         return end;
+    }
+
+    static byte[] snapshot(String type, String id, long version) {
+        byte[] prefix = concat(SNAPSHOT, type, id, new byte[0]);
+        return ByteBuffer.allocate(prefix.length + 8)
+                .put(prefix)
+                .putLong(version)
+                .array();
+    }
+
+    static byte[] snapshotsFrom(String type, String id) {
+        return concat(SNAPSHOT, type, id, new byte[0]);
     }
 
     static byte[] idempotency(String type, String id, String eventId) {

@@ -50,6 +50,10 @@ final class Views {
         return view;
     }
 
+    Object toJava(String json) {
+        return codec.toJava(json);
+    }
+
     Map<String, Object> summary(AggregateState s) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("aggregate_type", s.aggregateType());
