@@ -91,6 +91,11 @@ class StoreIT {
                     .out());
             assertEquals("active", atOne.path("state").path("status").asText());
 
+            Dbx.Result snapshot = dbx.run("aggregate", "snapshot", "patient", "p-001", "--comment", "audit", "--json");
+            assertEquals(0, snapshot.exit(), snapshot.toString());
+            assertEquals(2, JSON.readTree(snapshot.out()).path("version").asInt());
+            assertEquals("audit", JSON.readTree(snapshot.out()).path("comment").asText());
+
             JsonNode verify = JSON.readTree(
                     dbx.run("aggregate", "verify", "patient", "p-001", "--json").out());
             assertTrue(verify.path("ok").asBoolean());
