@@ -124,6 +124,34 @@ class StoreIT {
     }
 
     @Test
+    void stagedEventsCommitTogether() throws Exception {
+        Dbx dbx = new Dbx(temp);
+        assertEquals(
+                0,
+                dbx.run("aggregate", "apply", "cart", "c-1", "item-added", "--field", "sku=a", "--stage")
+                        .exit());
+        assertEquals(
+                0,
+                dbx.run("aggregate", "apply", "cart", "c-2", "item-added", "--field", "sku=b", "--stage")
+                        .exit());
+        Dbx.Result refused = dbx.run("aggregate", "apply", "cart", "c-3", "item-added", "--payload", "[1]", "--stage");
+        assertEquals(2, refused.exit(), "staging validates: " + refused);
+        JsonNode staged =
+                JSON.readTree(dbx.run("aggregate", "list", "--stage", "--json").out());
+        assertEquals(2, staged.size());
+        assertEquals(1, dbx.run("aggregate", "get", "cart", "c-1").exit(), "nothing is appended before commit");
+        JsonNode committed =
+                JSON.readTree(dbx.run("aggregate", "commit", "--json").out());
+        assertEquals(2, committed.size());
+        assertEquals("b", committed.get(1).path("payload").path("sku").asText());
+        assertEquals(
+                0,
+                JSON.readTree(dbx.run("aggregate", "list", "--stage", "--json").out())
+                        .size());
+        assertTrue(dbx.run("aggregate", "commit").out().contains("nothing is staged"));
+    }
+
+    @Test
     void verifyNamesAVersionDamagedOnDisk() throws Exception {
         Dbx dbx = new Dbx(temp);
         for (int i = 0; i < 3; i++) {

@@ -144,6 +144,30 @@ public interface EventStore {
     SnapshotRecord snapshot(String aggregateType, String aggregateId, String comment);
 
     /**
+     * Validates an event and queues it durably (in the store) without appending it.
+     *
+     * @param request the event
+     * @return the queued event
+     */
+    StagedEvent stage(AppendRequest request);
+
+    /**
+     * The queue of staged events, in order.
+     *
+     * @return the staged events
+     */
+    List<StagedEvent> staged();
+
+    /**
+     * Appends every staged event, across aggregates, in one atomic write: all of them or none (every check,
+     * expected versions included, is made against the versions the earlier staged events produce). The queue
+     * is emptied by the same write.
+     *
+     * @return the committed records, in queue order; empty if nothing was staged
+     */
+    List<EventRecord> commitStaged();
+
+    /**
      * Removes an aggregate that has no events.
      *
      * @param aggregateType the type

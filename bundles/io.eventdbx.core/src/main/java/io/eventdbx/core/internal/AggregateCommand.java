@@ -70,6 +70,7 @@ public final class AggregateCommand implements DbxCommand {
                 new Proof(),
                 new Consistency(),
                 new Snapshot(),
+                new Commit(),
                 new Remove())) {
             commandLine.addSubcommand(sub);
         }
@@ -170,6 +171,9 @@ public final class AggregateCommand implements DbxCommand {
         @Option(names = "--note", paramLabel = "<text>", description = "A note of up to 128 characters.")
         String note;
 
+        @Option(names = "--stage", description = "Validate and queue the event until 'dbx aggregate commit'.")
+        boolean stage;
+
         @Option(
                 names = "--token",
                 paramLabel = "<token>",
@@ -213,6 +217,9 @@ public final class AggregateCommand implements DbxCommand {
                     expectedVersion,
                     eventId,
                     issuedBy);
+            if (stage) {
+                return guarded(() -> views.staged(store.stage(request)));
+            }
             return guarded(() -> views.event(store.append(request)));
         }
     }
@@ -294,12 +301,18 @@ public final class AggregateCommand implements DbxCommand {
                 description = "Continue after the page that returned this cursor.")
         String cursor;
 
+        @Option(names = "--stage", description = "List the staged events instead.")
+        boolean staged;
+
         @Mixin
         JsonOption json;
 
         @Override
         public Object call() {
             return guarded(() -> {
+                if (staged) {
+                    return store.staged().stream().map(views::staged).toList();
+                }
                 Page<AggregateState> page = store.list(cursor, skip, take);
                 if (json.enabled()) {
                     Map<String, Object> view = new LinkedHashMap<>();
@@ -513,6 +526,39 @@ public final class AggregateCommand implements DbxCommand {
                 view.put("created_at", snapshot.createdAt());
                 view.put("comment", snapshot.comment());
                 return view;
+            });
+        }
+    }
+
+    @Command(
+            name = "commit",
+            mixinStandardHelpOptions = true,
+            description = "Append every staged event in one atomic write: all or nothing.")
+    final class Commit implements Callable<Object> {
+        @Mixin
+        JsonOption json;
+
+        @Override
+        public Object call() {
+            return guarded(() -> {
+                List<EventRecord> committed = store.commitStaged();
+                if (json.enabled()) {
+                    return committed.stream().map(views::event).toList();
+                }
+                if (committed.isEmpty()) {
+                    return "nothing is staged";
+                }
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (EventRecord e : committed) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("aggregate_type", e.aggregateType());
+                    row.put("aggregate_id", e.aggregateId());
+                    row.put("event_type", e.eventType());
+                    row.put("version", e.version());
+                    row.put("position", e.position());
+                    rows.add(row);
+                }
+                return rows;
             });
         }
     }

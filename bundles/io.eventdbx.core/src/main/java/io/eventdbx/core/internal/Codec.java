@@ -3,6 +3,7 @@ package io.eventdbx.core.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventdbx.api.AppendRequest;
 import io.eventdbx.api.EventRecord;
 import io.eventdbx.api.EventStoreException;
 import io.eventdbx.api.EventStoreException.Code;
@@ -27,6 +28,7 @@ final class Codec {
     private static final byte EVENT_FORMAT = 1;
     private static final byte HEAD_FORMAT = 1;
     private static final byte SNAPSHOT_FORMAT = 1;
+    private static final byte STAGED_FORMAT = 1;
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
@@ -161,6 +163,46 @@ final class Codec {
             return new SnapshotRecord(type, id, version, state, root, string(r), optional(r));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new EventStoreException(Code.INTEGRITY, "a stored snapshot of " + type + "/" + id + " is damaged");
+        }
+    }
+
+    byte[] encodeStaged(EventStoreEngine.Prepared p) {
+        Writer w = new Writer(128 + p.payload().canonical().length());
+        w.u8(STAGED_FORMAT);
+        w.string(p.type());
+        w.string(p.id());
+        w.string(p.eventType());
+        w.optional(p.clientEventId() ? p.eventId() : null);
+        w.optional(p.note());
+        w.u8(p.expected() == null ? 0 : 1);
+        if (p.expected() != null) {
+            w.u64(p.expected());
+        }
+        w.u8(p.issuedBy() == null ? 0 : 1);
+        if (p.issuedBy() != null) {
+            w.string(p.issuedBy().group());
+            w.string(p.issuedBy().user());
+        }
+        w.string(p.payload().canonical());
+        return w.done();
+    }
+
+    /** A staged event as the request it was: payload canonical, event id only if the client chose one. */
+    AppendRequest decodeStaged(byte[] bytes) {
+        try {
+            ByteBuffer r = ByteBuffer.wrap(bytes);
+            format(r, STAGED_FORMAT, "staged event");
+            String type = string(r);
+            String id = string(r);
+            String eventType = string(r);
+            String eventId = optional(r);
+            String note = optional(r);
+            Long expected = r.get() == 1 ? r.getLong() : null;
+            IssuedBy issuedBy = r.get() == 1 ? new IssuedBy(string(r), string(r)) : null;
+            String payload = string(r);
+            return new io.eventdbx.api.AppendRequest(type, id, eventType, payload, note, expected, eventId, issuedBy);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new EventStoreException(Code.INTEGRITY, "a staged event is damaged");
         }
     }
 

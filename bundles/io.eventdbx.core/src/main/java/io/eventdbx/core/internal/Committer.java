@@ -211,6 +211,10 @@ final class Committer implements AutoCloseable {
             opWrites.add(new WriteBatch.Operation(key, value));
         }
 
+        void delete(byte[] key) {
+            opWrites.add(new WriteBatch.Operation(key, null));
+        }
+
         long nextPosition() {
             return nextPosition++;
         }

@@ -8,6 +8,7 @@ import io.eventdbx.api.EventStore;
 import io.eventdbx.api.InclusionProof;
 import io.eventdbx.api.Page;
 import io.eventdbx.api.SnapshotRecord;
+import io.eventdbx.api.StagedEvent;
 import io.eventdbx.api.VerifyResult;
 import io.eventdbx.store.api.StorageEngine;
 import java.util.List;
@@ -114,6 +115,21 @@ public final class EventStoreComponent implements EventStore {
     @Override
     public AggregateState restore(String aggregateType, String aggregateId, String comment) {
         return engine.restore(aggregateType, aggregateId, comment);
+    }
+
+    @Override
+    public StagedEvent stage(AppendRequest request) {
+        return engine.stage(request);
+    }
+
+    @Override
+    public List<StagedEvent> staged() {
+        return engine.staged();
+    }
+
+    @Override
+    public List<EventRecord> commitStaged() {
+        return engine.commitStaged();
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.eventdbx.api.InclusionProof;
 import io.eventdbx.api.IssuedBy;
 import io.eventdbx.api.Page;
 import io.eventdbx.api.SnapshotRecord;
+import io.eventdbx.api.StagedEvent;
 import io.eventdbx.api.VerifyResult;
 import io.eventdbx.integrity.EventHash;
 import io.eventdbx.integrity.Hex;
@@ -47,6 +48,8 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     private final Committer committer;
     private final int maxPayloadBytes;
     private final long snapshotThreshold;
+    // The next staged sequence number; only used on the committer's builder thread.
+    private long nextStaged;
 
     /**
      * Opens the store on an engine.
@@ -71,6 +74,9 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
      */
     public EventStoreEngine(StorageEngine storage, int cachedHeads, int maxPayloadBytes, long snapshotThreshold) {
         this.snapshotThreshold = snapshotThreshold;
+        List<KeyValue> lastStaged = scanStatic(storage, Keys.staged(0), Keys.stagedEnd(), 1, true);
+        this.nextStaged =
+                lastStaged.isEmpty() ? 1 : Keys.position(lastStaged.get(0).key()) + 1;
         this.storage = storage;
         this.heads = new HeadCache(cachedHeads);
         this.maxPayloadBytes = maxPayloadBytes;
@@ -94,15 +100,31 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
 
     // ---------------------------------------------------------------- writes
 
+    /** An append validated on the caller's thread (identifiers, sizes, canonical payload). */
+    record Prepared(
+            String type,
+            String id,
+            String eventType,
+            String eventId,
+            boolean clientEventId,
+            String note,
+            Long expected,
+            IssuedBy issuedBy,
+            Codec.Payload payload) {}
+
     @Override
     public EventRecord append(AppendRequest request) {
+        // JSON work happens on the caller's thread, in parallel; the committer only sequences and hashes.
+        Prepared prepared = prepare(request);
+        return (EventRecord) committer.submit(context -> applyAppend(context, prepared));
+    }
+
+    private Prepared prepare(AppendRequest request) {
         String type = Identifiers.check("aggregate_type", request.aggregateType());
         String id = Identifiers.check("aggregate_id", request.aggregateId());
         String eventType = Identifiers.check("event_type", request.eventType());
         String note = Identifiers.checkNote(request.note());
-        String eventId = request.eventId() == null
-                ? UUID.randomUUID().toString()
-                : Identifiers.check("event_id", request.eventId());
+        String eventId = request.eventId() == null ? randomEventId() : Identifiers.check("event_id", request.eventId());
         Long expected = request.expectedVersion();
         if (expected != null && expected < 0) {
             throw Identifiers.invalid("expected_version must be 0 or more");
@@ -118,86 +140,103 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             throw new EventStoreException(
                     Code.INVALID_ARGUMENT, "payload is larger than " + maxPayloadBytes + " bytes");
         }
-        IssuedBy issuedBy = request.issuedBy();
-        boolean clientEventId = request.eventId() != null;
-        return (EventRecord) committer.submit(context -> {
-            Head head = context.head(type, id);
-            if (clientEventId) {
-                String idem = Committer.key(type, id) + '\u0000' + eventId;
-                CompletableFuture<Object> pending = context.pendingIdempotent(idem);
-                if (pending != null) {
-                    return pending;
-                }
-                byte[] existing = context.read(Keys.idempotency(type, id, eventId));
-                if (existing != null) {
-                    return readEvent(type, id, ByteBuffer.wrap(existing).getLong());
-                }
-                context.holdIdempotency(idem);
+        return new Prepared(
+                type, id, eventType, eventId, request.eventId() != null, note, expected, request.issuedBy(), parsed);
+    }
+
+    /**
+     * Applies a prepared append on the builder thread: checks against the newest head and stages the event, the
+     * head, the log entry and the idempotency key.
+     *
+     * @return the record, the original record of a retried event id, or the future of an uncommitted original
+     */
+    private Object applyAppend(Committer.BatchContext context, Prepared prepared) {
+        String type = prepared.type();
+        String id = prepared.id();
+        String eventType = prepared.eventType();
+        String eventId = prepared.eventId();
+        boolean clientEventId = prepared.clientEventId();
+        String note = prepared.note();
+        Long expected = prepared.expected();
+        IssuedBy issuedBy = prepared.issuedBy();
+        Codec.Payload parsed = prepared.payload();
+        String payload = parsed.canonical();
+        Head head = context.head(type, id);
+        if (clientEventId) {
+            String idem = Committer.key(type, id) + '\u0000' + eventId;
+            CompletableFuture<Object> pending = context.pendingIdempotent(idem);
+            if (pending != null) {
+                return pending;
             }
-            if (head != null && head.archived()) {
-                throw new EventStoreException(
-                        Code.ARCHIVED,
-                        "aggregate " + type + "/" + id + " is archived and takes no events; restore it first");
+            byte[] existing = context.read(Keys.idempotency(type, id, eventId));
+            if (existing != null) {
+                return readEvent(type, id, ByteBuffer.wrap(existing).getLong());
             }
-            long current = head == null ? 0 : head.version();
-            if (expected != null && expected != current) {
-                throw new EventStoreException(
-                        Code.CONFLICT,
-                        "expected version " + expected + " of " + type + "/" + id + " but it is at version " + current);
-            }
-            Head base = head != null ? head : Head.created(type, id, context.now());
-            long version = current + 1;
-            EventHash hashInput = new EventHash(
-                    type,
-                    id,
-                    version,
-                    eventType,
-                    eventId,
-                    context.now(),
-                    issuedBy == null ? null : issuedBy.group(),
-                    issuedBy == null ? null : issuedBy.user(),
-                    note,
-                    null,
-                    payload);
-            byte[] hash = hashInput.hash();
-            MerkleFrontier frontier = base.frontier().append(hash);
-            EventRecord record = new EventRecord(
-                    type,
-                    id,
-                    eventType,
-                    payload,
-                    eventId,
-                    context.now(),
-                    issuedBy,
-                    note,
-                    null,
-                    version,
-                    context.nextPosition(),
-                    Hex.of(hash),
-                    Hex.of(frontier.root()));
-            context.putHead(base.withEvent(frontier, Head.fold(base.state(), parsed.members()), context.now()));
-            context.put(Keys.event(type, id, version), codec.encodeEvent(record));
-            context.put(Keys.log(record.position()), Keys.logValue(type, id, version));
-            if (clientEventId) {
-                context.put(
-                        Keys.idempotency(type, id, eventId),
-                        ByteBuffer.allocate(8).putLong(version).array());
-            }
-            if (snapshotThreshold > 0 && version % snapshotThreshold == 0) {
-                Head next = context.head(type, id);
-                context.put(
-                        Keys.snapshot(type, id, version),
-                        codec.encodeSnapshot(new SnapshotRecord(
-                                type,
-                                id,
-                                version,
-                                next.stateJson(),
-                                record.merkleRoot(),
-                                context.now(),
-                                "automatic, every " + snapshotThreshold + " events")));
-            }
-            return record;
-        });
+            context.holdIdempotency(idem);
+        }
+        if (head != null && head.archived()) {
+            throw new EventStoreException(
+                    Code.ARCHIVED,
+                    "aggregate " + type + "/" + id + " is archived and takes no events; restore it first");
+        }
+        long current = head == null ? 0 : head.version();
+        if (expected != null && expected != current) {
+            throw new EventStoreException(
+                    Code.CONFLICT,
+                    "expected version " + expected + " of " + type + "/" + id + " but it is at version " + current);
+        }
+        Head base = head != null ? head : Head.created(type, id, context.now());
+        long version = current + 1;
+        EventHash hashInput = new EventHash(
+                type,
+                id,
+                version,
+                eventType,
+                eventId,
+                context.now(),
+                issuedBy == null ? null : issuedBy.group(),
+                issuedBy == null ? null : issuedBy.user(),
+                note,
+                null,
+                payload);
+        byte[] hash = hashInput.hash();
+        MerkleFrontier frontier = base.frontier().append(hash);
+        EventRecord record = new EventRecord(
+                type,
+                id,
+                eventType,
+                payload,
+                eventId,
+                context.now(),
+                issuedBy,
+                note,
+                null,
+                version,
+                context.nextPosition(),
+                Hex.of(hash),
+                Hex.of(frontier.root()));
+        context.putHead(base.withEvent(frontier, Head.fold(base.state(), parsed.members()), context.now()));
+        context.put(Keys.event(type, id, version), codec.encodeEvent(record));
+        context.put(Keys.log(record.position()), Keys.logValue(type, id, version));
+        if (clientEventId) {
+            context.put(
+                    Keys.idempotency(type, id, eventId),
+                    ByteBuffer.allocate(8).putLong(version).array());
+        }
+        if (snapshotThreshold > 0 && version % snapshotThreshold == 0) {
+            Head next = context.head(type, id);
+            context.put(
+                    Keys.snapshot(type, id, version),
+                    codec.encodeSnapshot(new SnapshotRecord(
+                            type,
+                            id,
+                            version,
+                            next.stateJson(),
+                            record.merkleRoot(),
+                            context.now(),
+                            "automatic, every " + snapshotThreshold + " events")));
+        }
+        return record;
     }
 
     /**
@@ -249,6 +288,66 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             Head next = head.withArchived(archive, comment, context.now());
             context.putHead(next);
             return next.toState();
+        });
+    }
+
+    @Override
+    public StagedEvent stage(AppendRequest request) {
+        Prepared prepared = prepare(request);
+        return (StagedEvent) committer.submit(context -> {
+            Head head = context.head(prepared.type(), prepared.id());
+            if (head != null && head.archived()) {
+                throw new EventStoreException(
+                        Code.ARCHIVED,
+                        "aggregate " + prepared.type() + "/" + prepared.id()
+                                + " is archived and takes no events; restore it first");
+            }
+            long sequence = nextStaged++;
+            byte[] encoded = codec.encodeStaged(prepared);
+            context.put(Keys.staged(sequence), encoded);
+            return new StagedEvent(sequence, codec.decodeStaged(encoded));
+        });
+    }
+
+    @Override
+    public List<StagedEvent> staged() {
+        List<StagedEvent> out = new ArrayList<>();
+        for (KeyValue kv : scan(Keys.staged(0), Keys.stagedEnd(), MAX_STAGED, false)) {
+            out.add(new StagedEvent(Keys.position(kv.key()), codec.decodeStaged(kv.value())));
+        }
+        return out;
+    }
+
+    /** The most events one commit takes (and {@link #staged()} lists). */
+    static final int MAX_STAGED = 100_000;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<EventRecord> commitStaged() {
+        return (List<EventRecord>) committer.submit(context -> {
+            List<EventRecord> committed = new ArrayList<>();
+            for (KeyValue kv : scan(Keys.staged(0), Keys.stagedEnd(), MAX_STAGED, false)) {
+                long sequence = Keys.position(kv.key());
+                AppendRequest request = codec.decodeStaged(kv.value());
+                Object result;
+                try {
+                    result = applyAppend(context, prepare(request));
+                } catch (EventStoreException e) {
+                    throw new EventStoreException(
+                            e.code(),
+                            "staged event " + sequence + " (" + request.aggregateType() + "/" + request.aggregateId()
+                                    + "): " + e.getMessage() + "; nothing was committed");
+                }
+                if (!(result instanceof EventRecord record)) {
+                    throw new EventStoreException(
+                            Code.CONFLICT,
+                            "staged event " + sequence + " reuses event_id " + request.eventId()
+                                    + " of an event not yet committed; nothing was committed");
+                }
+                committed.add(record);
+                context.delete(kv.key());
+            }
+            return committed;
         });
     }
 
@@ -595,6 +694,11 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     }
 
     private List<KeyValue> scan(byte[] from, byte[] to, int limit, boolean reverse) {
+        return scanStatic(storage, from, to, limit, reverse);
+    }
+
+    private static List<KeyValue> scanStatic(
+            StorageEngine storage, byte[] from, byte[] to, int limit, boolean reverse) {
         try {
             return storage.scan(from, to, limit, reverse);
         } catch (IOException e) {

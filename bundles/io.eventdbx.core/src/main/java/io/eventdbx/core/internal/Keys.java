@@ -14,6 +14,7 @@ import java.util.Arrays;
  * 'I' type 0x00 id 0x00 event_id         version of a client-chosen event id (idempotency)
  * 'G' position                           global log: type 0x00 id 0x00 version
  * 'S' type 0x00 id 0x00 version          snapshot of the state at that version
+ * 'Q' sequence                           a staged event, waiting for commit
  * </pre>
  */
 final class Keys {
@@ -23,6 +24,7 @@ final class Keys {
     static final byte IDEMPOTENCY = 'I';
     static final byte LOG = 'G';
     static final byte SNAPSHOT = 'S';
+    static final byte STAGED = 'Q';
 
     private Keys() {}
 
@@ -67,6 +69,14 @@ final class Keys {
 
     static byte[] snapshotsFrom(String type, String id) {
         return concat(SNAPSHOT, type, id, new byte[0]);
+    }
+
+    static byte[] staged(long sequence) {
+        return ByteBuffer.allocate(9).put(STAGED).putLong(sequence).array();
+    }
+
+    static byte[] stagedEnd() {
+        return new byte[] {STAGED + 1};
     }
 
     static byte[] idempotency(String type, String id, String eventId) {

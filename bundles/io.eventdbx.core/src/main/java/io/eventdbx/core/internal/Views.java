@@ -50,6 +50,19 @@ final class Views {
         return view;
     }
 
+    Map<String, Object> staged(io.eventdbx.api.StagedEvent staged) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("sequence", staged.sequence());
+        view.put("aggregate_type", staged.request().aggregateType());
+        view.put("aggregate_id", staged.request().aggregateId());
+        view.put("event_type", staged.request().eventType());
+        view.put("payload", codec.toJava(staged.request().payloadJson()));
+        view.put("expected_version", staged.request().expectedVersion());
+        view.put("event_id", staged.request().eventId());
+        view.put("note", staged.request().note());
+        return view;
+    }
+
     Object toJava(String json) {
         return codec.toJava(json);
     }
