@@ -149,6 +149,11 @@ class StoreIT {
                 JSON.readTree(dbx.run("aggregate", "list", "--stage", "--json").out())
                         .size());
         assertTrue(dbx.run("aggregate", "commit").out().contains("nothing is staged"));
+
+        assertEquals(0, dbx.run("config", "--max-payload-bytes", "40").exit());
+        Dbx.Result tooBig = dbx.run("aggregate", "apply", "cart", "c-1", "note", "--field", "text=" + "x".repeat(50));
+        assertEquals(2, tooBig.exit(), tooBig.toString());
+        assertTrue(tooBig.err().contains("payload is larger than 40 bytes"), tooBig.toString());
     }
 
     @Test

@@ -30,6 +30,12 @@ public enum Setting {
             Kind.POSITIVE_LONG,
             null,
             "most aggregates kept in the in-memory cache (unset: engine default)"),
+    /** Largest accepted payload. */
+    MAX_PAYLOAD_BYTES(
+            "max_payload_bytes",
+            Kind.POSITIVE_INT,
+            262_144,
+            "largest event payload accepted, in bytes of canonical JSON"),
     /** REST surface switch. */
     API_REST("api.rest", Kind.BOOLEAN, true, "serve the REST API"),
     /** GraphQL surface switch. */

@@ -24,6 +24,7 @@ class ConfigLoaderTest {
         assertEquals(10, config.get(Setting.LIST_PAGE_SIZE));
         assertEquals(1000, config.get(Setting.PAGE_LIMIT));
         assertEquals(10, config.get(Setting.PLUGIN_MAX_ATTEMPTS));
+        assertEquals(262_144, config.get(Setting.MAX_PAYLOAD_BYTES));
         assertEquals(null, config.get(Setting.SNAPSHOT_THRESHOLD));
         assertEquals(List.of("rest", "graphql", "grpc"), config.apis());
         assertEquals(new BindAddress("127.0.0.1", 6363), config.socketBindAddress());

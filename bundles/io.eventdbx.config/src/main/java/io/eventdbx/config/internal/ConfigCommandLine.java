@@ -66,6 +66,12 @@ final class ConfigCommandLine implements Callable<Object> {
     String memoryThreshold;
 
     @Option(
+            names = "--max-payload-bytes",
+            paramLabel = "<n>",
+            description = "Largest event payload accepted, in bytes.")
+    String maxPayloadBytes;
+
+    @Option(
             names = "--api",
             paramLabel = "<surface>",
             split = ",",
@@ -160,6 +166,7 @@ final class ConfigCommandLine implements Callable<Object> {
         put(changes, Setting.PLUGIN_MAX_ATTEMPTS, pluginMaxAttempts);
         put(changes, Setting.SNAPSHOT_THRESHOLD, snapshotThreshold);
         put(changes, Setting.MEMORY_THRESHOLD, memoryThreshold);
+        put(changes, Setting.MAX_PAYLOAD_BYTES, maxPayloadBytes);
         put(changes, Setting.SOCKET_BIND_ADDR, socketAddr);
         put(changes, Setting.GRPC_BIND_ADDR, grpcAddr);
         if (apis != null) {

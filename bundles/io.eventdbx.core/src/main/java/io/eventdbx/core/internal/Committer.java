@@ -195,8 +195,9 @@ final class Committer implements AutoCloseable {
         void putHead(Head head) {
             String key = key(head.type(), head.id());
             opRemoved.remove(key);
+            // Encoded once per aggregate when the batch is complete: several events of one aggregate in a batch
+            // (a commit of staged events, a hot aggregate) write its head once.
             opHeads.put(key, head);
-            opWrites.add(new WriteBatch.Operation(Keys.head(head.type(), head.id()), codec.encodeHead(head)));
         }
 
         /** Stages the removal of an aggregate's head. */
@@ -362,6 +363,9 @@ final class Committer implements AutoCloseable {
         if (accepted.isEmpty()) {
             return null;
         }
+        context.heads
+                .values()
+                .forEach(head -> context.writes.put(Keys.head(head.type(), head.id()), codec.encodeHead(head)));
         context.heads.forEach(inFlight::put);
         context.removed.forEach(key -> inFlight.put(key, Tombstone.HEAD));
         return new Batch(context.writes, accepted, results, context.heads, context.removed, context.idempotencyKeys);

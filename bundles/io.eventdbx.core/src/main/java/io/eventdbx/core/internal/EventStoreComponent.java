@@ -45,10 +45,11 @@ public final class EventStoreComponent implements EventStore {
         Object threshold = config.get("memory_threshold");
         int cached =
                 threshold instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : DEFAULT_CACHED_HEADS;
+        Object limit = config.get("max_payload_bytes");
+        int maxPayload = limit instanceof Number n ? n.intValue() : EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES;
         Object every = config.get("snapshot_threshold");
         long snapshotThreshold = every instanceof Number n ? n.longValue() : 0;
-        this.engine =
-                new EventStoreEngine(storage, cached, EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES, snapshotThreshold);
+        this.engine = new EventStoreEngine(storage, cached, maxPayload, snapshotThreshold);
     }
 
     @Deactivate
