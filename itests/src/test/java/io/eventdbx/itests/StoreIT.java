@@ -91,6 +91,21 @@ class StoreIT {
                     .out());
             assertEquals("active", atOne.path("state").path("status").asText());
 
+            JsonNode proof = JSON.readTree(dbx.run("aggregate", "proof", "patient", "p-001", "--version", "1", "--json")
+                    .out());
+            assertEquals(2, proof.path("tree_size").asInt());
+            assertEquals(1, proof.path("path").size());
+            assertEquals(
+                    state.path("merkle_root").asText(),
+                    proof.path("merkle_root").asText());
+            JsonNode consistency = JSON.readTree(
+                    dbx.run("aggregate", "consistency", "patient", "p-001", "--from", "1", "--to", "2", "--json")
+                            .out());
+            assertEquals(1, consistency.path("proof").size());
+            assertEquals(
+                    first.path("merkle_root").asText(),
+                    consistency.path("from_root").asText());
+
             Dbx.Result snapshot = dbx.run("aggregate", "snapshot", "patient", "p-001", "--comment", "audit", "--json");
             assertEquals(0, snapshot.exit(), snapshot.toString());
             assertEquals(2, JSON.readTree(snapshot.out()).path("version").asInt());

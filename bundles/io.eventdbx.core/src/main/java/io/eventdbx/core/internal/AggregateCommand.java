@@ -378,16 +378,9 @@ public final class AggregateCommand implements DbxCommand {
         public Object call() {
             return guarded(() -> {
                 var result = store.verify(target.type(), target.id());
-                Map<String, Object> view = new LinkedHashMap<>();
-                view.put("aggregate_type", result.aggregateType());
-                view.put("aggregate_id", result.aggregateId());
-                view.put("ok", result.ok());
-                view.put("version", result.version());
-                view.put("merkle_root", result.merkleRoot());
+                Map<String, Object> view = views.verify(result);
                 if (!result.ok()) {
                     // The report is the output; the exit code says the aggregate failed verification.
-                    view.put("first_bad_version", result.firstBadVersion());
-                    view.put("problem", result.problem());
                     formatter.print(view, json.enabled(), context.out());
                     context.err()
                             .println("error: " + result.aggregateType() + "/" + result.aggregateId()
@@ -426,15 +419,7 @@ public final class AggregateCommand implements DbxCommand {
                                 .map(AggregateState::version)
                                 .orElse(0L);
                 var proof = store.proveInclusion(target.type(), target.id(), version, treeSize);
-                Map<String, Object> view = new LinkedHashMap<>();
-                view.put("aggregate_type", proof.aggregateType());
-                view.put("aggregate_id", proof.aggregateId());
-                view.put("version", proof.version());
-                view.put("event_hash", proof.eventHash());
-                view.put("tree_size", proof.treeSize());
-                view.put("merkle_root", proof.merkleRoot());
-                view.put("path", proof.path());
-                return view;
+                return views.inclusion(proof);
             });
         }
     }
@@ -460,15 +445,7 @@ public final class AggregateCommand implements DbxCommand {
         public Object call() {
             return guarded(() -> {
                 var proof = store.proveConsistency(target.type(), target.id(), from, to);
-                Map<String, Object> view = new LinkedHashMap<>();
-                view.put("aggregate_type", proof.aggregateType());
-                view.put("aggregate_id", proof.aggregateId());
-                view.put("from_version", proof.fromVersion());
-                view.put("to_version", proof.toVersion());
-                view.put("from_root", proof.fromRoot());
-                view.put("to_root", proof.toRoot());
-                view.put("proof", proof.proof());
-                return view;
+                return views.consistency(proof);
             });
         }
     }
@@ -517,15 +494,7 @@ public final class AggregateCommand implements DbxCommand {
         public Object call() {
             return guarded(() -> {
                 var snapshot = store.snapshot(target.type(), target.id(), comment);
-                Map<String, Object> view = new LinkedHashMap<>();
-                view.put("aggregate_type", snapshot.aggregateType());
-                view.put("aggregate_id", snapshot.aggregateId());
-                view.put("version", snapshot.version());
-                view.put("state", views.toJava(snapshot.stateJson()));
-                view.put("merkle_root", snapshot.merkleRoot());
-                view.put("created_at", snapshot.createdAt());
-                view.put("comment", snapshot.comment());
-                return view;
+                return views.snapshot(snapshot);
             });
         }
     }

@@ -63,6 +63,57 @@ final class Views {
         return view;
     }
 
+    /** The report of verify; {@code first_bad_version} and {@code problem} only when it failed. */
+    Map<String, Object> verify(io.eventdbx.api.VerifyResult result) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("aggregate_type", result.aggregateType());
+        view.put("aggregate_id", result.aggregateId());
+        view.put("ok", result.ok());
+        view.put("version", result.version());
+        view.put("merkle_root", result.merkleRoot());
+        if (!result.ok()) {
+            view.put("first_bad_version", result.firstBadVersion());
+            view.put("problem", result.problem());
+        }
+        return view;
+    }
+
+    Map<String, Object> inclusion(io.eventdbx.api.InclusionProof proof) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("aggregate_type", proof.aggregateType());
+        view.put("aggregate_id", proof.aggregateId());
+        view.put("version", proof.version());
+        view.put("event_hash", proof.eventHash());
+        view.put("tree_size", proof.treeSize());
+        view.put("merkle_root", proof.merkleRoot());
+        view.put("path", proof.path());
+        return view;
+    }
+
+    Map<String, Object> consistency(io.eventdbx.api.ConsistencyProof proof) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("aggregate_type", proof.aggregateType());
+        view.put("aggregate_id", proof.aggregateId());
+        view.put("from_version", proof.fromVersion());
+        view.put("to_version", proof.toVersion());
+        view.put("from_root", proof.fromRoot());
+        view.put("to_root", proof.toRoot());
+        view.put("proof", proof.proof());
+        return view;
+    }
+
+    Map<String, Object> snapshot(io.eventdbx.api.SnapshotRecord snapshot) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("aggregate_type", snapshot.aggregateType());
+        view.put("aggregate_id", snapshot.aggregateId());
+        view.put("version", snapshot.version());
+        view.put("state", codec.toJava(snapshot.stateJson()));
+        view.put("merkle_root", snapshot.merkleRoot());
+        view.put("created_at", snapshot.createdAt());
+        view.put("comment", snapshot.comment());
+        return view;
+    }
+
     Object toJava(String json) {
         return codec.toJava(json);
     }
