@@ -16,7 +16,6 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
-import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.launch.Framework;
@@ -131,26 +130,22 @@ final class FrameworkRunner {
     }
 
     /**
-     * Waits for a service.
+     * Waits for a service. The tracker stays open for the runtime's lifetime: closing it would release the
+     * service while the launcher still uses it (the framework releases everything when it stops).
      *
      * @param filter an LDAP filter
      * @param timeoutMillis how long to wait
-     * @return the service object and its reference, or null on timeout
+     * @return the service object, or null on timeout
      */
-    ServiceTracker<Object, Object> track(String filter) {
+    Object waitFor(String filter, long timeoutMillis) throws InterruptedException {
         try {
-            Filter f = framework.getBundleContext().createFilter(filter);
-            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(framework.getBundleContext(), f, null);
+            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(
+                    framework.getBundleContext(), framework.getBundleContext().createFilter(filter), null);
             tracker.open(true);
-            return tracker;
+            return tracker.waitForService(timeoutMillis);
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException(e);
         }
-    }
-
-    Object waitFor(String filter, long timeoutMillis) throws InterruptedException {
-        ServiceTracker<Object, Object> tracker = track(filter);
-        return tracker.waitForService(timeoutMillis);
     }
 
     /** Blocks until the framework stops (for a server, on shutdown). */

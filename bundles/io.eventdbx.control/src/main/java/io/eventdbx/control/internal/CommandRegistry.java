@@ -102,24 +102,47 @@ public final class CommandRegistry {
      */
     Optional<DbxCommand> find(String name, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        synchronized (changed) {
-            while (true) {
-                Registration registration = commands.get(name);
-                if (registration != null) {
-                    DbxCommand command = held.computeIfAbsent(registration.reference(), bundleContext::getService);
-                    if (command != null) {
-                        return Optional.of(command);
-                    }
+        while (true) {
+            Registration registration = commands.get(name);
+            if (registration != null) {
+                DbxCommand command = serviceOf(registration.reference());
+                if (command != null) {
+                    return Optional.of(command);
                 }
-                long left = deadline - System.nanoTime();
-                Declaration declaration = declared().get(name);
-                // Only a command of a bundle that is (being) started is worth waiting for.
-                if (left <= 0 || declaration == null || !declaration.active()) {
-                    return Optional.empty();
+            }
+            long left = deadline - System.nanoTime();
+            Declaration declaration = declared().get(name);
+            // Only a command of a bundle that is (being) started is worth waiting for.
+            if (left <= 0 || declaration == null || !declaration.active()) {
+                return Optional.empty();
+            }
+            synchronized (changed) {
+                if (!commands.containsKey(name)) {
+                    TimeUnit.NANOSECONDS.timedWait(changed, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
                 }
-                TimeUnit.NANOSECONDS.timedWait(changed, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
             }
         }
+    }
+
+    /**
+     * The command's service object, fetched once and held. Fetching can activate a delayed DS component, i.e.
+     * run foreign code, so it happens without holding any lock of this registry.
+     */
+    private DbxCommand serviceOf(ServiceReference<DbxCommand> reference) {
+        DbxCommand command = held.get(reference);
+        if (command != null) {
+            return command;
+        }
+        command = bundleContext.getService(reference);
+        if (command == null) {
+            return null;
+        }
+        DbxCommand raced = held.putIfAbsent(reference, command);
+        if (raced != null) {
+            bundleContext.ungetService(reference); // another thread fetched it first: keep one use count
+            return raced;
+        }
+        return command;
     }
 
     /**

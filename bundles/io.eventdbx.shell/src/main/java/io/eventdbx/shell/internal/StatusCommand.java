@@ -42,7 +42,8 @@ public final class StatusCommand implements DbxCommand {
 
     private final BundleContext bundleContext;
     private final CommandRunner runner = new CommandRunner();
-    private final Map<InetSocketAddress, String> endpoints = new ConcurrentHashMap<>();
+    // endpoint name (control, http, ...) by its address, as published by the listening components
+    private final Map<InetSocketAddress, String[]> endpoints = new ConcurrentHashMap<>();
     private volatile Map<String, Object> runtime;
 
     /**
@@ -67,10 +68,10 @@ public final class StatusCommand implements DbxCommand {
             policy = ReferencePolicy.DYNAMIC,
             target = "(eventdbx.endpoint=*)")
     void addEndpoint(InetSocketAddress address, Map<String, Object> properties) {
-        endpoints.put(
-                address,
-                properties.get("eventdbx.endpoint") + " "
-                        + properties.getOrDefault("eventdbx.endpoint.address", address));
+        endpoints.put(address, new String[] {
+            String.valueOf(properties.get("eventdbx.endpoint")),
+            String.valueOf(properties.getOrDefault("eventdbx.endpoint.address", address))
+        });
     }
 
     void removeEndpoint(InetSocketAddress address) {
@@ -104,10 +105,7 @@ public final class StatusCommand implements DbxCommand {
             status.put("restrict", config.getOrDefault("restrict", "default"));
             status.put("api", apis(config));
             Map<String, Object> listeners = new TreeMap<>();
-            endpoints.values().forEach(entry -> {
-                int space = entry.indexOf(' ');
-                listeners.put(entry.substring(0, space), entry.substring(space + 1));
-            });
+            endpoints.values().forEach(endpoint -> listeners.put(endpoint[0], endpoint[1]));
             status.put("listeners", listeners);
             status.put("data_dir", config.get("data_dir"));
             status.put("config_file", config.get("config_file"));
