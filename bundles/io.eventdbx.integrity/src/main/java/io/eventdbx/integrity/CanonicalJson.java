@@ -113,7 +113,11 @@ public final class CanonicalJson {
      * @return the canonical object text
      */
     public static String object(java.util.SortedMap<String, String> members) {
-        StringBuilder out = new StringBuilder(16 * members.size() + 2).append('{');
+        int size = 2;
+        for (java.util.Map.Entry<String, String> member : members.entrySet()) {
+            size += member.getKey().length() + member.getValue().length() + 4;
+        }
+        StringBuilder out = new StringBuilder(size).append('{');
         boolean first = true;
         for (java.util.Map.Entry<String, String> member : members.entrySet()) {
             if (!first) {
@@ -227,6 +231,18 @@ public final class CanonicalJson {
 
     private String rawString() {
         pos++;
+        // Fast path, most strings: no escape, no control character, no surrogate: the text as it is.
+        int start = pos;
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                pos = i + 1;
+                return text.substring(start, i);
+            }
+            if (c == '\\' || c < 0x20 || Character.isSurrogate(c)) {
+                break;
+            }
+        }
         StringBuilder s = new StringBuilder();
         while (true) {
             if (pos >= text.length()) {
@@ -286,6 +302,10 @@ public final class CanonicalJson {
     }
 
     private static void appendString(StringBuilder out, String value) {
+        if (needsNoEscape(value)) {
+            out.append('"').append(value).append('"');
+            return;
+        }
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -307,6 +327,16 @@ public final class CanonicalJson {
             }
         }
         out.append('"');
+    }
+
+    private static boolean needsNoEscape(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void number(StringBuilder out) {

@@ -59,7 +59,12 @@ public record EventHash(
      * @return the bytes
      */
     public byte[] encode() {
-        Encoder encoder = new Encoder();
+        BufferEncoder encoder = new BufferEncoder();
+        write(encoder);
+        return encoder.bytes();
+    }
+
+    private void write(Encoder encoder) {
         encoder.string(FORMAT);
         encoder.string(aggregateType);
         encoder.string(aggregateId);
@@ -81,7 +86,6 @@ public record EventHash(
             encoder.u64(schemaVersion);
         }
         encoder.string(payload);
-        return encoder.bytes();
     }
 
     /**
@@ -90,25 +94,73 @@ public record EventHash(
      * @return SHA-256 of {@link #encode()}
      */
     public byte[] hash() {
-        MessageDigest digest = Sha256.digest();
-        return digest.digest(encode());
+        // Streams the encoding into the digest: same bytes as encode(), without building them (the write path's
+        // hot spot).
+        DigestEncoder encoder = new DigestEncoder(Sha256.digest());
+        write(encoder);
+        return encoder.digest.digest();
     }
 
-    private static final class Encoder {
+    private interface Encoder {
+        void string(String s);
+
+        void u64(long value);
+
+        void present(boolean present);
+    }
+
+    private static final class DigestEncoder implements Encoder {
+        private final MessageDigest digest;
+        private final byte[] scratch = new byte[8];
+
+        DigestEncoder(MessageDigest digest) {
+            this.digest = digest;
+        }
+
+        @Override
+        public void string(String s) {
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            int n = bytes.length;
+            scratch[0] = (byte) (n >>> 24);
+            scratch[1] = (byte) (n >>> 16);
+            scratch[2] = (byte) (n >>> 8);
+            scratch[3] = (byte) n;
+            digest.update(scratch, 0, 4);
+            digest.update(bytes);
+        }
+
+        @Override
+        public void u64(long value) {
+            for (int i = 0; i < 8; i++) {
+                scratch[i] = (byte) (value >>> (56 - 8 * i));
+            }
+            digest.update(scratch, 0, 8);
+        }
+
+        @Override
+        public void present(boolean present) {
+            digest.update((byte) (present ? 1 : 0));
+        }
+    }
+
+    private static final class BufferEncoder implements Encoder {
         private ByteBuffer buffer = ByteBuffer.allocate(512);
 
-        void string(String s) {
+        @Override
+        public void string(String s) {
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             ensure(4 + bytes.length);
             buffer.putInt(bytes.length).put(bytes);
         }
 
-        void u64(long value) {
+        @Override
+        public void u64(long value) {
             ensure(8);
             buffer.putLong(value);
         }
 
-        void present(boolean present) {
+        @Override
+        public void present(boolean present) {
             ensure(1);
             buffer.put((byte) (present ? 1 : 0));
         }

@@ -1,9 +1,7 @@
 package io.eventdbx.integrity;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * An aggregate's Merkle tree as its frontier: the roots of the perfect subtrees that the binary decomposition
@@ -14,12 +12,13 @@ import java.util.List;
  */
 public final class MerkleFrontier {
 
-    private static final MerkleFrontier EMPTY = new MerkleFrontier(0, List.of());
+    private static final MerkleFrontier EMPTY = new MerkleFrontier(0, new byte[0][]);
 
     private final long size;
-    private final List<byte[]> roots;
+    // never modified after construction
+    private final byte[][] roots;
 
-    private MerkleFrontier(long size, List<byte[]> roots) {
+    private MerkleFrontier(long size, byte[][] roots) {
         this.size = size;
         this.roots = roots;
     }
@@ -41,25 +40,25 @@ public final class MerkleFrontier {
      * @return the new frontier; this one is unchanged
      */
     public MerkleFrontier append(byte[] entry) {
-        List<byte[]> next = new ArrayList<>(roots.size() + 1);
-        next.addAll(roots);
         byte[] hash = MerkleHashes.leaf(entry);
+        int kept = roots.length;
         // Each trailing 1 bit of the old size is a perfect subtree of the same height as the carry: merge them.
         for (long carry = size; (carry & 1) == 1; carry >>>= 1) {
-            hash = MerkleHashes.node(next.remove(next.size() - 1), hash);
+            hash = MerkleHashes.node(roots[--kept], hash);
         }
-        next.add(hash);
-        return new MerkleFrontier(size + 1, List.copyOf(next));
+        byte[][] next = Arrays.copyOf(roots, kept + 1);
+        next[kept] = hash;
+        return new MerkleFrontier(size + 1, next);
     }
 
     /** The Merkle root: the subtree roots folded from the right; the empty tree's root for size 0. */
     public byte[] root() {
-        if (roots.isEmpty()) {
+        if (roots.length == 0) {
             return MerkleHashes.emptyRoot();
         }
-        byte[] acc = roots.get(roots.size() - 1);
-        for (int i = roots.size() - 2; i >= 0; i--) {
-            acc = MerkleHashes.node(roots.get(i), acc);
+        byte[] acc = roots[roots.length - 1];
+        for (int i = roots.length - 2; i >= 0; i--) {
+            acc = MerkleHashes.node(roots[i], acc);
         }
         return acc;
     }
@@ -70,10 +69,14 @@ public final class MerkleFrontier {
      * @return the bytes
      */
     public byte[] toBytes() {
-        ByteBuffer buffer = ByteBuffer.allocate(8 + 32 * roots.size());
-        buffer.putLong(size);
-        roots.forEach(buffer::put);
-        return buffer.array();
+        byte[] out = new byte[8 + 32 * roots.length];
+        for (int i = 0; i < 8; i++) {
+            out[i] = (byte) (size >>> (56 - 8 * i));
+        }
+        for (int i = 0; i < roots.length; i++) {
+            System.arraycopy(roots[i], 0, out, 8 + 32 * i, 32);
+        }
+        return out;
     }
 
     /**
@@ -93,13 +96,12 @@ public final class MerkleFrontier {
             throw new IllegalArgumentException(
                     "not a Merkle frontier of size " + size + ": " + bytes.length + " bytes");
         }
-        List<byte[]> roots = new ArrayList<>();
-        while (buffer.hasRemaining()) {
-            byte[] root = new byte[32];
-            buffer.get(root);
-            roots.add(root);
+        byte[][] roots = new byte[Long.bitCount(size)][];
+        for (int i = 0; i < roots.length; i++) {
+            roots[i] = new byte[32];
+            buffer.get(roots[i]);
         }
-        return new MerkleFrontier(size, List.copyOf(roots));
+        return new MerkleFrontier(size, roots);
     }
 
     @Override
@@ -107,8 +109,8 @@ public final class MerkleFrontier {
         if (!(other instanceof MerkleFrontier that) || that.size != size) {
             return false;
         }
-        for (int i = 0; i < roots.size(); i++) {
-            if (!Arrays.equals(roots.get(i), that.roots.get(i))) {
+        for (int i = 0; i < roots.length; i++) {
+            if (!Arrays.equals(roots[i], that.roots[i])) {
                 return false;
             }
         }
@@ -117,7 +119,7 @@ public final class MerkleFrontier {
 
     @Override
     public int hashCode() {
-        return Long.hashCode(size) * 31 + (roots.isEmpty() ? 0 : Arrays.hashCode(roots.get(0)));
+        return Long.hashCode(size) * 31 + (roots.length == 0 ? 0 : Arrays.hashCode(roots[0]));
     }
 
     @Override

@@ -16,19 +16,23 @@ final class Sha256 {
 
     private Sha256() {}
 
+    /**
+     * The thread's digest, ready for a new hash. Every use must end with {@code digest()}, which resets it (the
+     * updates in between cannot fail), so no reset is needed here: it would clear the state a second time.
+     */
     static MessageDigest digest() {
-        MessageDigest digest = DIGEST.get();
-        digest.reset();
-        return digest;
+        return DIGEST.get();
     }
 
     static byte[] of(byte prefix, byte[] a, byte[] b) {
-        MessageDigest digest = digest();
-        digest.update(prefix);
-        digest.update(a);
+        // One array and one update: byte-at-a-time updates cost more than the copy.
+        int bLength = b == null ? 0 : b.length;
+        byte[] input = new byte[1 + a.length + bLength];
+        input[0] = prefix;
+        System.arraycopy(a, 0, input, 1, a.length);
         if (b != null) {
-            digest.update(b);
+            System.arraycopy(b, 0, input, 1 + a.length, bLength);
         }
-        return digest.digest();
+        return digest().digest(input);
     }
 }

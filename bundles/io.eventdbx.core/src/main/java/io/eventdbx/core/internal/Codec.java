@@ -46,6 +46,11 @@ final class Codec {
         return new Payload(CanonicalJson.object(members), members);
     }
 
+    /** A payload stored in canonical form: its text as it is, and its members. */
+    Payload storedPayload(String canonical) {
+        return new Payload(canonical, members(canonical));
+    }
+
     SortedMap<String, String> members(String canonicalObject) {
         try {
             return CanonicalJson.objectMembers(canonicalObject);
@@ -84,7 +89,8 @@ final class Codec {
         }
     }
 
-    byte[] encodeEvent(EventRecord event) {
+    /** Encodes an event; its hash and root come as bytes (the caller has them: no hex round trip). */
+    byte[] encodeEvent(EventRecord event, byte[] hash, byte[] root) {
         Writer w = new Writer(128 + event.payloadJson().length());
         w.u8(EVENT_FORMAT);
         w.string(event.eventType());
@@ -103,9 +109,23 @@ final class Codec {
         }
         w.u64(event.version());
         w.u64(event.position());
-        w.bytes(Hex.parse(event.hash()));
-        w.bytes(Hex.parse(event.merkleRoot()));
+        w.bytes(hash);
+        w.bytes(root);
         return w.done();
+    }
+
+    /** Bytes after the position in an encoded event: the hash and the root, each length-prefixed. */
+    private static final int AFTER_POSITION = 2 * (4 + 32);
+
+    /**
+     * Sets the global position in an event encoded by {@link #encodeEvent}: the position is the last fixed-width
+     * field before the hash and the root, so it sits at a fixed distance from the end.
+     */
+    static void patchPosition(byte[] encodedEvent, long position) {
+        int at = encodedEvent.length - AFTER_POSITION - 8;
+        for (int i = 0; i < 8; i++) {
+            encodedEvent[at + i] = (byte) (position >>> (56 - 8 * i));
+        }
     }
 
     EventRecord decodeEvent(String type, String id, byte[] bytes) {

@@ -9,33 +9,44 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingDeque;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The write path: explicit group commit with one writer.
  *
- * <p>Every write (append, create, archive, restore, remove) is an {@link Operation}. A <b>builder</b> thread
- * takes every pending operation (up to {@value #MAX_BATCH} or {@value #MAX_BATCH_BYTES} bytes), runs them in
- * arrival order against the aggregates' heads, and stages their key/values in one {@link WriteBatch}. A
- * <b>syncer</b> thread writes that batch with {@code sync=true} and only then completes the callers. While one
- * batch syncs, the builder prepares the next (pipelining), so throughput grows with concurrency instead of
- * being capped at one sync per event.
+ * <p>Every write (append, create, archive, restore, remove, stage, commit) is an {@link Operation}. Callers do
+ * the expensive, independent work first, on their own threads (validation, JSON, and a speculative hash and
+ * encoding); then:
  *
- * <p>Heads: the builder sees the newest (possibly not yet durable) head of an aggregate in {@code inFlight},
- * else the committed one in {@link HeadCache}, else the store. A failed write stops the committer for good:
- * the heads it built ahead are then wrong, and continuing could acknowledge lost events; every waiting and
- * later caller gets {@code UNAVAILABLE}, and a restart reloads the truth from the store.
+ * <ul>
+ *   <li>a <b>builder</b> thread takes queued operations and runs them, in arrival order, into the <em>open
+ *       batch</em>: each checks against the newest head of its aggregate and stages key/values in one
+ *       {@link WriteBatch};
+ *   <li>a <b>syncer</b> thread, whenever it is free and the open batch is not empty, takes that batch (the next
+ *       one opens at once), writes it with {@code sync=true}, and tells the builder, which answers the callers.
+ * </ul>
+ *
+ * <p>So batches are as large as what arrives during one sync, syncs follow each other without waiting for
+ * another thread to wake, and callers are answered only after the sync that holds their write. A lone writer
+ * with nothing queued or syncing skips both threads and writes its own batch ({@link #commitAlone}).
+ *
+ * <p>Heads: the builder sees the newest (possibly not yet durable) head of an aggregate in the open batch, else
+ * in {@code inFlight} (taken by the syncer, not yet durable), else the committed one in {@link HeadCache}, else
+ * the store. A failed write stops the committer for good: the heads built ahead are then wrong, and continuing
+ * could acknowledge lost events; every waiting and later caller gets {@code UNAVAILABLE}, and a restart reloads
+ * the truth from the store.
  */
 final class Committer implements AutoCloseable {
 
@@ -54,7 +65,22 @@ final class Committer implements AutoCloseable {
         Object apply(BatchContext context);
     }
 
-    private record Pending(Operation operation, CompletableFuture<Object> future) {}
+    /**
+     * An entry of the builder's queue: a caller's operation, or (with {@code durable} set and no operation) the
+     * syncer's news that a batch is durable, whose callers the builder then answers.
+     */
+    private record Pending(Operation operation, CompletableFuture<Object> future, boolean exclusive, Batch durable) {
+
+        Pending(Operation operation, CompletableFuture<Object> future, boolean exclusive) {
+            this(operation, future, exclusive, null);
+        }
+
+        void fail(EventStoreException e) {
+            if (future != null) {
+                future.completeExceptionally(e);
+            }
+        }
+    }
 
     private record Batch(
             WriteBatch writes,
@@ -64,20 +90,26 @@ final class Committer implements AutoCloseable {
             List<String> removed,
             List<String> idempotencyKeys) {}
 
-    private static final Pending STOP = new Pending(context -> null, new CompletableFuture<>());
-    private static final Batch STOP_BATCH = new Batch(null, List.of(), List.of(), Map.of(), List.of(), List.of());
+    private static final Pending STOP = new Pending(context -> null, new CompletableFuture<>(), false);
+
+    private static final Batch EMPTY_BATCH = new Batch(null, List.of(), List.of(), Map.of(), List.of(), List.of());
 
     private final StorageEngine storage;
     private final Codec codec;
     private final HeadCache committed;
     private final BlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
-    private final BlockingQueue<Batch> toSync = new ArrayBlockingQueue<>(1);
     private final Map<String, Head> inFlight = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Object>> inFlightIdempotency = new ConcurrentHashMap<>();
-    // Batches given to the syncer and not yet committed. Only the builder increments it, so when the builder
-    // reads 0 the syncer has nothing to write and a batch the builder writes itself cannot overtake another.
-    private final java.util.concurrent.atomic.AtomicInteger handedOver =
-            new java.util.concurrent.atomic.AtomicInteger();
+    // Guards the open batch, the syncing flag and the sequence numbers (nextPosition; the engine's staged
+    // sequence). Held briefly by the builder while it runs operations and by the syncer while it takes a batch;
+    // held throughout by a writer that commits alone, so no other batch can be written meanwhile.
+    // Fair: when the syncer is waiting to take a batch, the builder lets it go first (see buildInto).
+    private final ReentrantLock buildLock = new ReentrantLock(true);
+    private final Condition work = buildLock.newCondition(); // the syncer waits for a non-empty open batch
+    private final Condition taken = buildLock.newCondition(); // the builder waits for room, or for quiet
+    private BatchContext open; // null when nothing is open
+    private boolean syncing; // the syncer is writing a batch it took
+    private boolean stopping;
     private final Thread builder;
     private final Thread syncer;
     private final LongAdder batches = new LongAdder();
@@ -106,9 +138,24 @@ final class Committer implements AutoCloseable {
      * @throws EventStoreException if the operation refused, or the store is unavailable
      */
     Object submit(Operation operation) {
+        return submit(operation, false);
+    }
+
+    /**
+     * Runs a write and waits until it is durable.
+     *
+     * @param exclusive run it only after every earlier write is durable, and alone (for writes that read what
+     *     earlier writes changed in the store, such as the commit of staged events)
+     * @return the operation's result
+     * @throws EventStoreException if the operation refused, or the store is unavailable
+     */
+    Object submit(Operation operation, boolean exclusive) {
         checkUsable();
         CompletableFuture<Object> future = new CompletableFuture<>();
-        queue.add(new Pending(operation, future));
+        Pending pending = new Pending(operation, future, exclusive);
+        if (!commitAlone(pending)) {
+            queue.add(pending);
+        }
         if (closing) {
             // close() may have drained the queue just before the add: make sure this caller is answered.
             future.completeExceptionally(unavailable("the store is shutting down"));
@@ -120,6 +167,31 @@ final class Committer implements AutoCloseable {
                 throw new EventStoreException(ese.code(), ese.getMessage(), ese);
             }
             throw new EventStoreException(Code.UNAVAILABLE, "the write failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * The lone writer's path: when nothing is queued, open or syncing, the caller builds and writes its own batch,
+     * which saves two thread hand-offs (most of the latency a single appender sees over the sync itself).
+     *
+     * @return whether the operation ran here; if not, the caller queues it
+     */
+    private boolean commitAlone(Pending pending) {
+        if (!queue.isEmpty() || !buildLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (syncing || open != null || !queue.isEmpty() || closing) {
+                return false;
+            }
+            BatchContext context = new BatchContext();
+            run(context, pending);
+            if (!context.accepted.isEmpty()) {
+                commit(finish(context));
+            }
+            return true;
+        } finally {
+            buildLock.unlock();
         }
     }
 
@@ -145,13 +217,39 @@ final class Committer implements AutoCloseable {
         return type + '\u0000' + id;
     }
 
+    /** The time stamp of a write: RFC 3339 UTC with microseconds. */
+    static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS).toString();
+    }
+
+    /**
+     * The newest head of an aggregate that is already known without the builder: the one in flight, else the
+     * committed one in the cache. May be stale by the time a write runs: only for speculation.
+     *
+     * @return the head; {@link #isAbsent} if it is known not to exist; null if it is not in memory
+     */
+    Head peek(String type, String id) {
+        String key = key(type, id);
+        Head head = inFlight.get(key);
+        return head != null ? head : committed.get(key);
+    }
+
+    /** Whether a head returned by {@link #peek} stands for a removed aggregate. */
+    static boolean isAbsent(Head head) {
+        return head == Tombstone.HEAD;
+    }
+
     /** What an operation can see and do. Only used on the builder thread. */
     final class BatchContext {
         private final WriteBatch writes = new WriteBatch();
         private final Map<String, Head> heads = new HashMap<>();
         private final List<String> removed = new ArrayList<>();
         private final List<String> idempotencyKeys = new ArrayList<>();
-        private final String now = Instant.now().truncatedTo(ChronoUnit.MICROS).toString();
+        private final List<Pending> accepted = new ArrayList<>();
+        private final List<Object> results = new ArrayList<>();
+        private final String now = Committer.now();
+        // heads encoded ahead (by the caller that speculated), by identity
+        private final Map<Head, byte[]> encoded = new IdentityHashMap<>();
         // what the current operation staged; merged into the batch only if it succeeds
         private final List<WriteBatch.Operation> opWrites = new ArrayList<>();
         private final Map<String, Head> opHeads = new HashMap<>();
@@ -189,6 +287,14 @@ final class Committer implements AutoCloseable {
             } catch (IOException e) {
                 throw unavailable("cannot read " + type + "/" + id + ": " + e.getMessage());
             }
+        }
+
+        /** Stages a new head whose stored form is already encoded. */
+        void putHead(Head head, byte[] encodedHead) {
+            if (encodedHead != null) {
+                encoded.put(head, encodedHead);
+            }
+            putHead(head);
         }
 
         /** Stages a new head. */
@@ -243,6 +349,10 @@ final class Committer implements AutoCloseable {
             }
         }
 
+        private boolean isFull() {
+            return accepted.size() >= MAX_BATCH || writes.sizeInBytes() > MAX_BATCH_BYTES;
+        }
+
         private void beginOperation(CompletableFuture<Object> future) {
             current = future;
             opWrites.clear();
@@ -286,27 +396,25 @@ final class Committer implements AutoCloseable {
 
     private void buildLoop() {
         List<Pending> drained = new ArrayList<>(MAX_BATCH);
+        List<Batch> durable = new ArrayList<>();
         try {
             while (true) {
                 Pending first = queue.take();
-                if (first == STOP) {
-                    break;
-                }
                 drained.clear();
                 drained.add(first);
                 queue.drainTo(drained, MAX_BATCH - 1);
                 boolean stop = drained.remove(STOP);
-                Batch batch = build(drained);
-                if (batch != null) {
-                    // Nothing else waiting and the syncer idle: sync here and save a thread hand-off (the latency
-                    // of a lone writer). Otherwise hand the batch over and build the next one while it syncs.
-                    if (queue.isEmpty() && handedOver.get() == 0) {
-                        commit(batch);
-                    } else {
-                        handedOver.incrementAndGet();
-                        toSync.put(batch);
+                durable.clear();
+                drained.removeIf(p -> p.durable() != null && durable.add(p.durable()));
+                if (!drained.isEmpty()) {
+                    buildLock.lock();
+                    try {
+                        buildInto(drained);
+                    } finally {
+                        buildLock.unlock();
                     }
                 }
+                durable.forEach(this::complete);
                 if (stop) {
                     break;
                 }
@@ -314,75 +422,118 @@ final class Committer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            buildLock.lock();
             try {
-                toSync.put(STOP_BATCH);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                stopping = true;
+                work.signal();
+            } finally {
+                buildLock.unlock();
             }
         }
     }
 
-    private Batch build(List<Pending> drained) {
-        BatchContext context = new BatchContext();
-        List<Pending> accepted = new ArrayList<>(drained.size());
-        List<Object> results = new ArrayList<>(drained.size());
-        for (int i = 0; i < drained.size(); i++) {
-            Pending pending = drained.get(i);
-            if (failure != null) {
-                pending.future().completeExceptionally(failure);
+    /** Runs operations into the open batch; called with the lock held. */
+    private void buildInto(List<Pending> drained) throws InterruptedException {
+        for (Pending pending : drained) {
+            if (pending.exclusive()) {
+                // It reads what earlier writes changed in the store: wait until all of them are durable, then run
+                // and write it alone.
+                while (open != null || syncing) {
+                    taken.await();
+                }
+                BatchContext alone = new BatchContext();
+                run(alone, pending);
+                if (!alone.accepted.isEmpty()) {
+                    commit(finish(alone));
+                }
                 continue;
             }
-            context.beginOperation(pending.future());
-            try {
-                Object result = pending.operation().apply(context);
-                context.commitOperation();
-                accepted.add(pending);
-                results.add(result);
-            } catch (EventStoreException e) {
-                context.abortOperation();
-                pending.future().completeExceptionally(e);
-            } catch (RuntimeException e) {
-                context.abortOperation();
-                LOG.error("write operation failed", e);
-                pending.future()
-                        .completeExceptionally(new EventStoreException(
-                                Code.UNAVAILABLE,
-                                "the write failed unexpectedly (" + e.getClass().getSimpleName()
-                                        + "); see the server log",
-                                e));
+            while (open != null && open.isFull()) {
+                taken.await(); // rare: a very large batch waits for the syncer to take it
             }
-            if (context.writes.sizeInBytes() > MAX_BATCH_BYTES) {
-                // Rare (very large payloads): ship what is built; the rest goes back to the head of the queue,
-                // in order, so no aggregate's writes are reordered.
-                for (int j = drained.size() - 1; j > i; j--) {
-                    queue.addFirst(drained.get(j));
-                }
-                break;
+            if (open == null) {
+                open = new BatchContext();
+            }
+            run(open, pending);
+            if (open.accepted.isEmpty() && open.writes.isEmpty()) {
+                open = null; // everything refused
+            } else if (!syncing) {
+                work.signal();
+            }
+            if (buildLock.hasQueuedThreads()) {
+                // The syncer (or a lone writer) is waiting: let it take the batch now rather than after this chunk.
+                buildLock.unlock();
+                buildLock.lock();
             }
         }
-        if (accepted.isEmpty()) {
-            return null;
+    }
+
+    private void run(BatchContext context, Pending pending) {
+        if (failure != null) {
+            pending.future().completeExceptionally(failure);
+            return;
         }
-        context.heads
-                .values()
-                .forEach(head -> context.writes.put(Keys.head(head.type(), head.id()), codec.encodeHead(head)));
+        context.beginOperation(pending.future());
+        try {
+            Object result = pending.operation().apply(context);
+            context.commitOperation();
+            context.accepted.add(pending);
+            context.results.add(result);
+        } catch (EventStoreException e) {
+            context.abortOperation();
+            pending.future().completeExceptionally(e);
+        } catch (RuntimeException e) {
+            context.abortOperation();
+            LOG.error("write operation failed", e);
+            pending.future()
+                    .completeExceptionally(new EventStoreException(
+                            Code.UNAVAILABLE,
+                            "the write failed unexpectedly (" + e.getClass().getSimpleName() + "); see the server log",
+                            e));
+        }
+    }
+
+    /** Closes a batch: encodes each touched head once and publishes the heads as in flight. */
+    private Batch finish(BatchContext context) {
+        for (Head head : context.heads.values()) {
+            byte[] bytes = context.encoded.get(head);
+            context.writes.put(Keys.head(head.type(), head.id()), bytes != null ? bytes : codec.encodeHead(head));
+        }
         context.heads.forEach(inFlight::put);
         context.removed.forEach(key -> inFlight.put(key, Tombstone.HEAD));
-        return new Batch(context.writes, accepted, results, context.heads, context.removed, context.idempotencyKeys);
+        return new Batch(
+                context.writes,
+                context.accepted,
+                context.results,
+                context.heads,
+                context.removed,
+                context.idempotencyKeys);
     }
 
     private void syncLoop() {
         try {
             while (true) {
-                Batch batch = toSync.take();
-                if (batch == STOP_BATCH) {
-                    return;
-                }
+                Batch batch;
+                buildLock.lock();
                 try {
-                    commit(batch);
+                    syncing = false;
+                    taken.signalAll();
+                    while (open == null && !stopping) {
+                        work.await();
+                    }
+                    if (open == null) {
+                        return; // stopping, and everything accepted is written
+                    }
+                    batch = finish(open);
+                    open = null;
+                    syncing = true;
+                    taken.signalAll();
                 } finally {
-                    handedOver.decrementAndGet();
+                    buildLock.unlock();
                 }
+                boolean written = write(batch);
+                // The builder answers the callers: waking dozens of threads here would delay the next sync.
+                queue.add(new Pending(null, null, false, written ? batch : EMPTY_BATCH));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -390,9 +541,20 @@ final class Committer implements AutoCloseable {
     }
 
     private void commit(Batch batch) {
+        if (write(batch)) {
+            complete(batch);
+        }
+    }
+
+    /**
+     * Writes a batch with sync and publishes its heads as committed.
+     *
+     * @return true if it is durable; false if it failed, and its callers were told
+     */
+    private boolean write(Batch batch) {
         if (failure != null) {
-            batch.pending().forEach(p -> p.future().completeExceptionally(failure));
-            return;
+            batch.pending().forEach(p -> p.fail(failure));
+            return false;
         }
         if (!batch.writes().isEmpty()) {
             try {
@@ -401,9 +563,9 @@ final class Committer implements AutoCloseable {
                 LOG.error("a write to the store failed; the store stops taking writes to protect the data", e);
                 failure = unavailable(
                         "the store stopped after a failed write (" + e.getMessage() + "); restart the server");
-                batch.pending().forEach(p -> p.future().completeExceptionally(failure));
-                queue.forEach(p -> p.future().completeExceptionally(failure));
-                return;
+                batch.pending().forEach(p -> p.fail(failure));
+                queue.forEach(p -> p.fail(failure));
+                return false;
             }
         }
         batches.increment();
@@ -416,6 +578,11 @@ final class Committer implements AutoCloseable {
             committed.remove(key);
             inFlight.remove(key, Tombstone.HEAD);
         });
+        return true;
+    }
+
+    /** Answers the callers of a durable batch. */
+    private void complete(Batch batch) {
         for (int i = 0; i < batch.pending().size(); i++) {
             Object result = batch.results().get(i);
             CompletableFuture<Object> future = batch.pending().get(i).future();
@@ -446,7 +613,13 @@ final class Committer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         EventStoreException stopped = unavailable("the store is shutting down");
-        queue.forEach(p -> p.future().completeExceptionally(stopped));
+        for (Pending p : queue) {
+            if (p.durable() != null) {
+                complete(p.durable()); // written after the builder stopped: still durable
+            } else {
+                p.fail(stopped);
+            }
+        }
         queue.clear();
     }
 }

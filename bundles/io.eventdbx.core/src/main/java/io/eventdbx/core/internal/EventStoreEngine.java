@@ -50,6 +50,9 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     private final long snapshotThreshold;
     // The next staged sequence number; only used on the committer's builder thread.
     private long nextStaged;
+    // No staged event below this sequence: scans start here, not at 0, so they do not wade through the deletion
+    // markers every earlier commit left (a cost that would grow with every stage-and-commit cycle).
+    private volatile long stagedFloor;
 
     /**
      * Opens the store on an engine.
@@ -74,6 +77,9 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
      */
     public EventStoreEngine(StorageEngine storage, int cachedHeads, int maxPayloadBytes, long snapshotThreshold) {
         this.snapshotThreshold = snapshotThreshold;
+        List<KeyValue> firstStaged = scanStatic(storage, Keys.staged(0), Keys.stagedEnd(), 1, false);
+        this.stagedFloor =
+                firstStaged.isEmpty() ? 0 : Keys.position(firstStaged.get(0).key());
         List<KeyValue> lastStaged = scanStatic(storage, Keys.staged(0), Keys.stagedEnd(), 1, true);
         this.nextStaged =
                 lastStaged.isEmpty() ? 1 : Keys.position(lastStaged.get(0).key()) + 1;
@@ -114,12 +120,116 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
 
     @Override
     public EventRecord append(AppendRequest request) {
-        // JSON work happens on the caller's thread, in parallel; the committer only sequences and hashes.
+        // Validation, JSON, and (speculatively) hashing and encoding happen on the caller's thread, in parallel;
+        // the committer's builder, the serial part, then only checks and sequences.
         Prepared prepared = prepare(request);
-        return (EventRecord) committer.submit(context -> applyAppend(context, prepared));
+        Computed speculation = speculate(prepared);
+        return (EventRecord) committer.submit(context -> applyAppend(context, prepared, speculation));
+    }
+
+    /**
+     * The deterministic part of an append from a given head: what only depends on that head, the request and the
+     * time.
+     *
+     * @param base the head it was computed from (null: the aggregate did not exist)
+     * @param eventBytes the stored event, with position 0 until {@link Codec#patchPosition}
+     * @param headBytes the stored new head, or null if not encoded yet
+     */
+    private record Computed(
+            Head base,
+            String now,
+            long version,
+            String hash,
+            String root,
+            Head next,
+            byte[] eventBytes,
+            byte[] headBytes) {}
+
+    private Computed compute(Head head, Prepared prepared, String now, boolean encodeHead) {
+        String type = prepared.type();
+        String id = prepared.id();
+        IssuedBy issuedBy = prepared.issuedBy();
+        String payload = prepared.payload().canonical();
+        Head base = head != null ? head : Head.created(type, id, now);
+        long version = base.version() + 1;
+        byte[] hash = new EventHash(
+                        type,
+                        id,
+                        version,
+                        prepared.eventType(),
+                        prepared.eventId(),
+                        now,
+                        issuedBy == null ? null : issuedBy.group(),
+                        issuedBy == null ? null : issuedBy.user(),
+                        prepared.note(),
+                        null,
+                        payload)
+                .hash();
+        MerkleFrontier frontier = base.frontier().append(hash);
+        byte[] root = frontier.root();
+        String hashHex = Hex.of(hash);
+        String rootHex = Hex.of(root);
+        EventRecord unpositioned = new EventRecord(
+                type,
+                id,
+                prepared.eventType(),
+                payload,
+                prepared.eventId(),
+                now,
+                issuedBy,
+                prepared.note(),
+                null,
+                version,
+                0,
+                hashHex,
+                rootHex);
+        Head next = base.withEvent(
+                frontier, Head.fold(base.state(), prepared.payload().members()), now);
+        return new Computed(
+                head,
+                now,
+                version,
+                hashHex,
+                rootHex,
+                next,
+                codec.encodeEvent(unpositioned, hash, root),
+                encodeHead ? codec.encodeHead(next) : null);
+    }
+
+    /**
+     * Computes an append on the caller's thread from the newest head it can see. The builder uses it only if that
+     * head is still the newest when the append runs (it is, unless another write to the same aggregate came
+     * first); otherwise it computes again. Null when there is nothing cheap to start from.
+     */
+    private Computed speculate(Prepared prepared) {
+        Head seen = committer.peek(prepared.type(), prepared.id());
+        Head base;
+        if (seen == null) {
+            // not in memory: speculate only for a new aggregate
+            if (read(Keys.head(prepared.type(), prepared.id())) != null) {
+                return null;
+            }
+            base = null;
+        } else {
+            base = Committer.isAbsent(seen) ? null : seen;
+        }
+        if (base != null && base.archived()) {
+            return null;
+        }
+        return compute(base, prepared, Committer.now(), true);
     }
 
     private Prepared prepare(AppendRequest request) {
+        return prepare(request, false);
+    }
+
+    /**
+     * Validates a request.
+     *
+     * @param stored whether it comes from the staged queue, whose payloads were made canonical when staged: they
+     *     are only parsed for their members, not written out again
+     */
+    private Prepared prepare(AppendRequest request, boolean stored) {
         String type = Identifiers.check("aggregate_type", request.aggregateType());
         String id = Identifiers.check("aggregate_id", request.aggregateId());
         String eventType = Identifiers.check("event_type", request.eventType());
@@ -134,7 +244,8 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                     Code.INVALID_ARGUMENT, "payload is larger than " + maxPayloadBytes + " bytes");
         }
         // JSON work happens here, on the caller's thread, in parallel; the committer only sequences and hashes.
-        Codec.Payload parsed = codec.payload(request.payloadJson());
+        Codec.Payload parsed =
+                stored ? codec.storedPayload(request.payloadJson()) : codec.payload(request.payloadJson());
         String payload = parsed.canonical();
         if (payload.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes) {
             throw new EventStoreException(
@@ -150,7 +261,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
      *
      * @return the record, the original record of a retried event id, or the future of an uncommitted original
      */
-    private Object applyAppend(Committer.BatchContext context, Prepared prepared) {
+    private Object applyAppend(Committer.BatchContext context, Prepared prepared, Computed speculation) {
         String type = prepared.type();
         String id = prepared.id();
         String eventType = prepared.eventType();
@@ -159,8 +270,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         String note = prepared.note();
         Long expected = prepared.expected();
         IssuedBy issuedBy = prepared.issuedBy();
-        Codec.Payload parsed = prepared.payload();
-        String payload = parsed.canonical();
+        String payload = prepared.payload().canonical();
         Head head = context.head(type, id);
         if (clientEventId) {
             String idem = Committer.key(type, id) + '\u0000' + eventId;
@@ -185,38 +295,28 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                     Code.CONFLICT,
                     "expected version " + expected + " of " + type + "/" + id + " but it is at version " + current);
         }
-        Head base = head != null ? head : Head.created(type, id, context.now());
-        long version = current + 1;
-        EventHash hashInput = new EventHash(
-                type,
-                id,
-                version,
-                eventType,
-                eventId,
-                context.now(),
-                issuedBy == null ? null : issuedBy.group(),
-                issuedBy == null ? null : issuedBy.user(),
-                note,
-                null,
-                payload);
-        byte[] hash = hashInput.hash();
-        MerkleFrontier frontier = base.frontier().append(hash);
+        Computed computed = speculation != null && speculation.base() == head
+                ? speculation
+                : compute(head, prepared, context.now(), false);
+        long version = computed.version();
         EventRecord record = new EventRecord(
                 type,
                 id,
                 eventType,
                 payload,
                 eventId,
-                context.now(),
+                computed.now(),
                 issuedBy,
                 note,
                 null,
                 version,
                 context.nextPosition(),
-                Hex.of(hash),
-                Hex.of(frontier.root()));
-        context.putHead(base.withEvent(frontier, Head.fold(base.state(), parsed.members()), context.now()));
-        context.put(Keys.event(type, id, version), codec.encodeEvent(record));
+                computed.hash(),
+                computed.root());
+        context.putHead(computed.next(), computed.headBytes());
+        byte[] eventBytes = computed.eventBytes();
+        Codec.patchPosition(eventBytes, record.position());
+        context.put(Keys.event(type, id, version), eventBytes);
         context.put(Keys.log(record.position()), Keys.logValue(type, id, version));
         if (clientEventId) {
             context.put(
@@ -233,7 +333,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                             version,
                             next.stateJson(),
                             record.merkleRoot(),
-                            context.now(),
+                            record.createdAt(),
                             "automatic, every " + snapshotThreshold + " events")));
         }
         return record;
@@ -312,7 +412,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     @Override
     public List<StagedEvent> staged() {
         List<StagedEvent> out = new ArrayList<>();
-        for (KeyValue kv : scan(Keys.staged(0), Keys.stagedEnd(), MAX_STAGED, false)) {
+        for (KeyValue kv : scan(Keys.staged(stagedFloor), Keys.stagedEnd(), MAX_STAGED, false)) {
             out.add(new StagedEvent(Keys.position(kv.key()), codec.decodeStaged(kv.value())));
         }
         return out;
@@ -324,31 +424,42 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     @Override
     @SuppressWarnings("unchecked")
     public List<EventRecord> commitStaged() {
-        return (List<EventRecord>) committer.submit(context -> {
-            List<EventRecord> committed = new ArrayList<>();
-            for (KeyValue kv : scan(Keys.staged(0), Keys.stagedEnd(), MAX_STAGED, false)) {
-                long sequence = Keys.position(kv.key());
-                AppendRequest request = codec.decodeStaged(kv.value());
-                Object result;
-                try {
-                    result = applyAppend(context, prepare(request));
-                } catch (EventStoreException e) {
-                    throw new EventStoreException(
-                            e.code(),
-                            "staged event " + sequence + " (" + request.aggregateType() + "/" + request.aggregateId()
-                                    + "): " + e.getMessage() + "; nothing was committed");
-                }
-                if (!(result instanceof EventRecord record)) {
-                    throw new EventStoreException(
-                            Code.CONFLICT,
-                            "staged event " + sequence + " reuses event_id " + request.eventId()
-                                    + " of an event not yet committed; nothing was committed");
-                }
-                committed.add(record);
-                context.delete(kv.key());
-            }
-            return committed;
-        });
+        // Exclusive: it reads the staged queue from the store, so every earlier write (staging, or another commit
+        // deleting what it committed) must be durable first.
+        return (List<EventRecord>) committer.submit(
+                context -> {
+                    List<EventRecord> committed = new ArrayList<>();
+                    long last = -1;
+                    for (KeyValue kv : scan(Keys.staged(stagedFloor), Keys.stagedEnd(), MAX_STAGED, false)) {
+                        long sequence = Keys.position(kv.key());
+                        last = sequence;
+                        AppendRequest request = codec.decodeStaged(kv.value());
+                        Object result;
+                        try {
+                            result = applyAppend(context, prepare(request, true), null);
+                        } catch (EventStoreException e) {
+                            throw new EventStoreException(
+                                    e.code(),
+                                    "staged event " + sequence + " (" + request.aggregateType() + "/"
+                                            + request.aggregateId() + "): " + e.getMessage()
+                                            + "; nothing was committed");
+                        }
+                        if (!(result instanceof EventRecord record)) {
+                            throw new EventStoreException(
+                                    Code.CONFLICT,
+                                    "staged event " + sequence + " reuses event_id " + request.eventId()
+                                            + " of an event not yet committed; nothing was committed");
+                        }
+                        committed.add(record);
+                        context.delete(kv.key());
+                    }
+                    if (last >= 0) {
+                        // Set only when everything succeeded; if the write then fails, the store stops anyway.
+                        stagedFloor = last + 1;
+                    }
+                    return committed;
+                },
+                true);
     }
 
     @Override

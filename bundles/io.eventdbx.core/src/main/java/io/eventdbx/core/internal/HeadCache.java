@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Committed heads of recently written aggregates, so that current-state reads and the next append of a hot
- * aggregate need no storage read. Only the committer's syncer adds entries (after the sync), so the cache is
+ * aggregate need no storage read. Only the committer adds entries, after the sync that made them durable, so the cache is
  * never older than the store. Bounded: past its capacity, arbitrary entries are dropped, which is always safe
  * because the store holds every committed head.
  */
