@@ -147,7 +147,7 @@ public class RuntimeIT {
         manifest.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
         manifest.getMainAttributes().putValue("Bundle-SymbolicName", "test.live");
         manifest.getMainAttributes().putValue("Bundle-Version", "1.0.0");
-        manifest.getMainAttributes().putValue("Import-Package", "io.eventdbx.command.api;version=\"[1.0,2)\"");
+        manifest.getMainAttributes().putValue("Import-Package", "io.eventdbx.command.api;version=\"[2.0,3)\"");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
             out.flush();
         }

@@ -181,27 +181,16 @@ class StoreIT {
                             .exit());
         }
         assertEquals(0, dbx.run("aggregate", "verify", "ledger", "acc-1").exit());
-        // Behind the engine's back: rewrite version 2's stored record in RocksDB (key layout: docs/architecture.md).
-        byte[] key = ByteBuffer.allocate(1 + 6 + 1 + 5 + 1 + 8)
-                .put((byte) 'E')
-                .put("ledger".getBytes(StandardCharsets.UTF_8))
-                .put((byte) 0)
-                .put("acc-1".getBytes(StandardCharsets.UTF_8))
-                .put((byte) 0)
-                .putLong(2)
-                .array();
+        // Behind the engine's back, in RocksDB (key layout: docs/architecture.md): first change who wrote version 2
+        // (attribution is readable metadata, covered by the hash), then one bit of version 3's sealed payload.
+        byte[] original;
         try (RocksDbStorageEngine raw = new RocksDbStorageEngine(dbx.dataDir.resolve("store"))) {
-            byte[] stored = raw.get(key);
-            byte[] from = "\"11\"".getBytes(StandardCharsets.UTF_8);
-            int at = -1;
-            for (int i = 0; i + from.length <= stored.length && at < 0; i++) {
-                if (java.util.Arrays.equals(stored, i, i + from.length, from, 0, from.length)) {
-                    at = i;
-                }
-            }
-            assertTrue(at >= 0, "version 2 holds the amount 11");
-            stored[at + 1] = '9'; // "11" becomes "91": one byte, same length
-            raw.write(new WriteBatch().put(key, stored), true);
+            original = raw.get(eventKey(2));
+            byte[] stored = original.clone();
+            int at = indexOf(stored, "admin".getBytes(StandardCharsets.UTF_8));
+            assertTrue(at >= 0, "version 2 records its writer's group");
+            stored[at + 4] = 'x'; // "admin" becomes "admix": one byte, same length
+            raw.write(new WriteBatch().put(eventKey(2), stored), true);
         }
         Dbx.Result verify = dbx.run("aggregate", "verify", "ledger", "acc-1", "--json");
         assertEquals(1, verify.exit(), verify.toString());
@@ -209,6 +198,41 @@ class StoreIT {
         assertEquals(false, report.path("ok").asBoolean());
         assertEquals(2, report.path("first_bad_version").asInt(), verify.toString());
         assertTrue(verify.err().contains("failed verification at version 2"), verify.toString());
+
+        try (RocksDbStorageEngine raw = new RocksDbStorageEngine(dbx.dataDir.resolve("store"))) {
+            byte[] stored = raw.get(eventKey(3));
+            // format byte, event type "posted" (4 + 6), length of the sealed payload (4), its header (9) and nonce
+            // (12): the byte after that is ciphertext
+            stored[1 + 4 + 6 + 4 + 9 + 12] ^= 1;
+            raw.write(new WriteBatch().put(eventKey(2), original).put(eventKey(3), stored), true);
+        }
+        Dbx.Result tampered = dbx.run("aggregate", "verify", "ledger", "acc-1", "--json");
+        assertEquals(1, tampered.exit(), tampered.toString());
+        assertEquals(3, JSON.readTree(tampered.out()).path("first_bad_version").asInt(), tampered.toString());
+        assertTrue(tampered.out().contains("does not decrypt"), tampered.toString());
+        Dbx.Result read = dbx.run("aggregate", "replay", "ledger", "acc-1");
+        assertEquals(1, read.exit(), read.toString());
+        assertTrue(read.err().contains("does not decrypt"), "an integrity error, not garbage: " + read);
+    }
+
+    private static byte[] eventKey(long version) {
+        return ByteBuffer.allocate(1 + 6 + 1 + 5 + 1 + 8)
+                .put((byte) 'E')
+                .put("ledger".getBytes(StandardCharsets.UTF_8))
+                .put((byte) 0)
+                .put("acc-1".getBytes(StandardCharsets.UTF_8))
+                .put((byte) 0)
+                .putLong(version)
+                .array();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test

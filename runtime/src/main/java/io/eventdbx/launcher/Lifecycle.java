@@ -1,6 +1,5 @@
 package io.eventdbx.launcher;
 
-import io.eventdbx.command.api.Caller;
 import io.eventdbx.command.api.CommandException;
 import io.eventdbx.command.api.ExitCodes;
 import io.eventdbx.command.api.UsageException;
@@ -16,6 +15,7 @@ import io.eventdbx.config.Setting;
 import io.eventdbx.control.protocol.AdminCredential;
 import io.eventdbx.control.protocol.AuthenticationException;
 import io.eventdbx.control.protocol.ControlClient;
+import io.eventdbx.token.api.Principal;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +74,11 @@ final class Lifecycle {
                 };
         ((Located) spec).dataDir = globalDataDir;
         ((Located) spec).config = globalConfig;
-        return runner.run("dbx " + command, spec, new SimpleCommandContext(out, err, in, Caller.LOCAL_ADMIN), args);
+        return runner.run(
+                "dbx " + command,
+                spec,
+                new SimpleCommandContext(out, err, in, Principal.administrator(System.getProperty("user.name"))),
+                args);
     }
 
     /** Options every lifecycle command has: which instance. */
@@ -315,25 +319,47 @@ final class Lifecycle {
         }
     }
 
-    /** Runs a bundle's command: in the server if one runs, else in an embedded runtime. */
+    /**
+     * Runs a bundle's command: in the server if one runs, else in an embedded runtime. The caller is the holder of
+     * {@code --token} (except in {@code token revoke|refresh}, where it names the token to act on) or of
+     * {@code EVENTDBX_TOKEN}; without either, the local administrator, proved by the owner-only admin credential.
+     */
     int forward(String command, List<String> args, String dataDir, String config) {
         DataDirectory dir = DataDirectory.resolve(dataDir, config, environment, home);
         List<String> argv = new ArrayList<>();
         argv.add(command);
         argv.addAll(args);
+        // In 'token revoke|refresh --token X', X is the token acted on, not the caller's.
+        boolean subject = command.equals("token")
+                && args.size() > 0
+                && (args.get(0).equals("revoke") || args.get(0).equals("refresh"));
+        String token = subject ? null : takeToken(argv);
+        if (token == null) {
+            token = environment.get("EVENTDBX_TOKEN");
+        }
         try {
             Optional<PidFile> running = live(dir);
             if (running.isPresent()) {
-                try (ControlClient client = connect(dir, running.get())) {
+                try (ControlClient client = token != null
+                        ? ControlClient.connect(running.get().controlAddress(), token, 5_000)
+                        : connect(dir, running.get())) {
                     return client.execute(argv, out, err);
                 }
             }
-            return new Embedded(distribution, dir, err)
-                    .run(Map.of("mode", "exec", "args", argv, "in", in, "out", out, "err", err));
+            Map<String, Object> request =
+                    new java.util.HashMap<>(Map.of("mode", "exec", "args", argv, "in", in, "out", out, "err", err));
+            if (token != null) {
+                request.put("token", token);
+            }
+            return new Embedded(distribution, dir, err).run(request);
         } catch (AuthenticationException e) {
+            if (token != null) {
+                err.println("error: " + e.getMessage());
+                return ExitCodes.UNAUTHENTICATED;
+            }
             err.println("error: the server refused the administrator credential of " + dir.adminKeyFile() + ": "
                     + e.getMessage());
-            return ExitCodes.FAILURE;
+            return ExitCodes.UNAUTHENTICATED;
         } catch (IOException e) {
             err.println("error: cannot reach the server: " + e.getMessage());
             return ExitCodes.FAILURE;
@@ -354,12 +380,32 @@ final class Lifecycle {
         return exit;
     }
 
+    /** Removes {@code --token <value>} or {@code --token=<value>} from a command line; returns the value. */
+    static String takeToken(List<String> argv) {
+        String token = null;
+        for (int i = 1; i < argv.size(); i++) {
+            String arg = argv.get(i);
+            if (arg.equals("--token") && i + 1 < argv.size()) {
+                token = argv.remove(i + 1);
+                argv.remove(i--);
+            } else if (arg.startsWith("--token=")) {
+                token = arg.substring("--token=".length());
+                argv.remove(i--);
+            }
+        }
+        return token;
+    }
+
     private ControlClient connect(DataDirectory dir, PidFile pid) throws IOException {
         AdminCredential credential;
         try {
             credential = AdminCredential.load(dir.adminKeyFile());
         } catch (IOException e) {
-            throw new CommandException("cannot read the administrator credential: " + e.getMessage());
+            throw new CommandException(
+                    "unauthenticated: no token was given (--token or EVENTDBX_TOKEN) and the administrator"
+                            + " credential cannot be used: " + e.getMessage(),
+                    ExitCodes.UNAUTHENTICATED,
+                    null);
         }
         return ControlClient.connect(pid.controlAddress(), credential, 5_000);
     }

@@ -1,5 +1,6 @@
 package io.eventdbx.command.api;
 
+import io.eventdbx.token.api.Principal;
 import java.io.InputStream;
 import java.io.PrintStream;
 import org.osgi.annotation.versioning.ProviderType;
@@ -24,6 +25,9 @@ public interface CommandContext {
     /** Standard input of the caller; may be at end of stream when the caller has no terminal. */
     InputStream in();
 
-    /** The authenticated caller. */
-    Caller caller();
+    /**
+     * The authenticated caller: the local administrator (owner-only admin credential, or inside the server) or a
+     * token holder. Anonymous callers never reach a command.
+     */
+    Principal caller();
 }

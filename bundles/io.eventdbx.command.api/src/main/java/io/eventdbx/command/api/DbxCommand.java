@@ -19,6 +19,13 @@ public interface DbxCommand {
     /** Service property that names the command word ({@code config}, {@code status}, ...). */
     String NAME_PROPERTY = "dbx.command";
 
+    /**
+     * Service property: {@code true} if the command checks itself what its caller may do (action and resource,
+     * per sub-command). Commands without it run only for administrators; this way a command that forgets
+     * authorization fails closed.
+     */
+    String AUTHORIZES_PROPERTY = "dbx.command.authorizes";
+
     /** Service property with a one-line description shown by {@code dbx help}. */
     String DESCRIPTION_PROPERTY = "dbx.command.description";
 

@@ -12,5 +12,11 @@ public final class ExitCodes {
     /** The command line was wrong (unknown command or option, missing or malformed value). */
     public static final int USAGE = 2;
 
+    /** The caller is not authenticated: no token, or one that is malformed, forged, expired or revoked. */
+    public static final int UNAUTHENTICATED = 3;
+
+    /** The caller is authenticated but not allowed this (action, resource or write limit). */
+    public static final int DENIED = 4;
+
     private ExitCodes() {}
 }

@@ -8,7 +8,7 @@
  * third-party dependency.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.eventdbx.command.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,6 +3,7 @@ package io.eventdbx.command.support;
 import io.eventdbx.command.api.CommandContext;
 import io.eventdbx.command.api.CommandException;
 import io.eventdbx.command.api.ExitCodes;
+import io.eventdbx.token.api.TokenException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Objects;
@@ -92,6 +93,14 @@ public final class CommandRunner {
         if (ex instanceof CommandException ce) {
             err.println("error: " + ce.getMessage());
             return ce.exitCode();
+        }
+        if (ex instanceof TokenException te) {
+            err.println("error: " + te.getMessage());
+            return switch (te.reason()) {
+                case UNAUTHENTICATED -> ExitCodes.UNAUTHENTICATED;
+                case FORBIDDEN -> ExitCodes.DENIED;
+                case INVALID -> ExitCodes.USAGE;
+            };
         }
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         err.println("error: " + message);

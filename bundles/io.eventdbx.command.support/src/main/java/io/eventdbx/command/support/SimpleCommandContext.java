@@ -1,7 +1,7 @@
 package io.eventdbx.command.support;
 
-import io.eventdbx.command.api.Caller;
 import io.eventdbx.command.api.CommandContext;
+import io.eventdbx.token.api.Principal;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Objects;
@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param in standard input
  * @param caller the authenticated caller
  */
-public record SimpleCommandContext(PrintStream out, PrintStream err, InputStream in, Caller caller)
+public record SimpleCommandContext(PrintStream out, PrintStream err, InputStream in, Principal caller)
         implements CommandContext {
 
     /** Checks that nothing is null. */

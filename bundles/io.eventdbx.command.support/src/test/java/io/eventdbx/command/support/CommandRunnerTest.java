@@ -3,8 +3,8 @@ package io.eventdbx.command.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eventdbx.command.api.Caller;
 import io.eventdbx.command.api.CommandException;
+import io.eventdbx.token.api.Principal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -57,7 +57,7 @@ class CommandRunnerTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
                 new ByteArrayInputStream(new byte[0]),
-                Caller.LOCAL_ADMIN);
+                Principal.administrator(System.getProperty("user.name")));
         return new CommandRunner().run("dbx sample", new Sample(), context, List.of(args));
     }
 

@@ -7,6 +7,7 @@ import io.eventdbx.config.ApiSelection;
 import io.eventdbx.config.ConfigException;
 import io.eventdbx.config.EffectiveConfig;
 import io.eventdbx.config.Setting;
+import io.eventdbx.crypto.api.KeyManagement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Option;
 final class ConfigCommandLine implements Callable<Object> {
 
     private final ConfigTranslator translator;
+    private final KeyManagement keys;
     private final CommandContext context;
 
     @Mixin
@@ -93,8 +95,21 @@ final class ConfigCommandLine implements Callable<Object> {
             description = "Remove a key from config.toml so its default applies again.")
     List<String> unset;
 
-    ConfigCommandLine(ConfigTranslator translator, CommandContext context) {
+    @Option(
+            names = "--master-key",
+            paramLabel = "<secret>",
+            description = "Set or rotate the master key (16+ characters); the first time together with --dek.")
+    String masterKey;
+
+    @Option(
+            names = "--dek",
+            paramLabel = "<secret>",
+            description = "Set or rotate the data-encryption key (16+ characters); the first time with --master-key.")
+    String dek;
+
+    ConfigCommandLine(ConfigTranslator translator, KeyManagement keys, CommandContext context) {
         this.translator = translator;
+        this.keys = keys;
         this.context = context;
     }
 
@@ -106,7 +121,8 @@ final class ConfigCommandLine implements Callable<Object> {
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage());
         }
-        if (changes.isEmpty()) {
+        boolean keyChange = masterKey != null || dek != null;
+        if (changes.isEmpty() && !keyChange) {
             EffectiveConfig config = load();
             for (String key : config.unknownKeys()) {
                 context.err()
@@ -119,7 +135,25 @@ final class ConfigCommandLine implements Callable<Object> {
         Map<Setting, Object> typed = new LinkedHashMap<>();
         try {
             changes.forEach((setting, value) -> typed.put(setting, value == null ? null : setting.parse(value)));
-            translator.dataDirectory().config().update(typed);
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Map<String, Object> keyResult = null;
+        if (keyChange) {
+            if (keys == null) {
+                throw new io.eventdbx.command.api.CommandException(
+                        "the encryption keys cannot be set: the crypto bundle is not running");
+            }
+            try {
+                keyResult = keys.configure(masterKey, dek);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        try {
+            if (!typed.isEmpty()) {
+                translator.dataDirectory().config().update(typed);
+            }
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage());
         }
@@ -138,6 +172,10 @@ final class ConfigCommandLine implements Callable<Object> {
                                 .map(row -> row.get("value"))
                                 .orElse(value)));
         result.put("updated", updated);
+        if (keyResult != null) {
+            // ids and paths only: never the secrets
+            result.put("keys", keyResult);
+        }
         if (translator.serverMode()
                 && (typed.containsKey(Setting.PORT)
                         || typed.containsKey(Setting.SOCKET_BIND_ADDR)

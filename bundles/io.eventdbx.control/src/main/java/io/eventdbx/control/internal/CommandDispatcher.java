@@ -77,6 +77,12 @@ public final class CommandDispatcher {
             context.err().println("error: unknown command '" + name + "'. Run 'dbx help' for the list of commands.");
             return ExitCodes.USAGE;
         }
+        if (!context.caller().isAdministrator() && !registry.authorizesItself(name)) {
+            context.err()
+                    .println("forbidden: 'dbx " + name + "' needs the admin action; " + context.caller() + " does not"
+                            + " hold it");
+            return ExitCodes.DENIED;
+        }
         return invoker.invoke(name, command.get(), context, argv.subList(1, argv.size()));
     }
 
@@ -87,6 +93,13 @@ public final class CommandDispatcher {
      * @return the session's exit code, or {@link ExitCodes#FAILURE} if no shell is installed
      */
     public int shell(CommandContext context) {
+        // Gogo can call any method of any service: only administrators get a shell.
+        if (!context.caller().isAdministrator()) {
+            context.err()
+                    .println("forbidden: the interactive shell needs the admin action; " + context.caller()
+                            + " does not hold it");
+            return ExitCodes.DENIED;
+        }
         InteractiveShell current = shell;
         if (current == null) {
             context.err().println("error: the shell feature is not installed in this runtime");

@@ -146,6 +146,18 @@ public final class CommandRegistry {
     }
 
     /**
+     * Whether a registered command authorizes its callers itself ({@link DbxCommand#AUTHORIZES_PROPERTY}).
+     *
+     * @param name the command word
+     */
+    boolean authorizesItself(String name) {
+        Registration registration = commands.get(name);
+        return registration != null
+                && Boolean.parseBoolean(
+                        String.valueOf(registration.reference().getProperty(DbxCommand.AUTHORIZES_PROPERTY)));
+    }
+
+    /**
      * The bundle that declares a command, if any.
      *
      * @param name the command word

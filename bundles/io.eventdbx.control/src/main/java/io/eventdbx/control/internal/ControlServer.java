@@ -1,11 +1,13 @@
 package io.eventdbx.control.internal;
 
-import io.eventdbx.command.api.Caller;
 import io.eventdbx.command.support.SimpleCommandContext;
 import io.eventdbx.control.protocol.AdminCredential;
 import io.eventdbx.control.protocol.ControlProtocol;
 import io.eventdbx.control.protocol.Frame;
 import io.eventdbx.control.protocol.ProtocolException;
+import io.eventdbx.token.api.Principal;
+import io.eventdbx.token.api.TokenException;
+import io.eventdbx.token.api.TokenService;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -39,13 +41,17 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The control socket: the channel over which the {@code dbx} launcher runs commands in the server.
  *
- * <p>Only a peer that proves it holds the administrator credential of this data directory gets to run
+ * <p>Only a peer that proves it holds the administrator credential of this data directory, or presents a valid
+ * access token (then it acts as the token's holder), gets to run
  * anything; an unauthenticated peer gets "authentication failed" and the connection is closed. The component
  * runs only when its configuration exists, which the configuration bundle creates in server mode: an
  * embedded runtime has no listener. Once bound, the real address is published as an
@@ -83,6 +89,8 @@ public final class ControlServer {
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
     private final ServiceRegistration<InetSocketAddress> endpoint;
+    private final Principal administrator = Principal.administrator(System.getProperty("user.name"));
+    private volatile TokenService tokens;
 
     /**
      * Binds the listener and starts accepting connections.
@@ -195,15 +203,19 @@ public final class ControlServer {
             out.write(nonce);
             out.flush();
             Frame auth = Frame.read(in, ControlProtocol.MAX_UNAUTHENTICATED_FRAME);
-            if (!authenticated(auth, nonce)) {
-                LOG.warn("refused unauthenticated control connection from {}", peer);
-                Frame.send(out, Frame.ERROR, "authentication failed".getBytes(StandardCharsets.UTF_8));
+            Principal caller;
+            try {
+                caller = authenticate(auth, nonce);
+            } catch (TokenException e) {
+                // The reason concerns the presented token only; it is safe to tell its holder.
+                LOG.warn("refused a control connection from {}: {}", peer, e.getMessage());
+                Frame.send(out, Frame.ERROR, e.getMessage().getBytes(StandardCharsets.UTF_8));
                 return;
             }
             Frame.send(out, Frame.AUTH_OK, new byte[0]);
             Frame request = Frame.read(in, ControlProtocol.MAX_FRAME);
             socket.setSoTimeout(0);
-            int exit = handle(request, in, out);
+            int exit = handle(request, in, out, caller);
             synchronized (out) {
                 Frame.send(out, Frame.EXIT, ByteBuffer.allocate(4).putInt(exit).array());
             }
@@ -218,15 +230,49 @@ public final class ControlServer {
         }
     }
 
-    private boolean authenticated(Frame auth, byte[] nonce) {
-        if (auth.type() != Frame.AUTH || auth.payload().length < 1 || auth.payload()[0] != Frame.AUTH_ADMIN) {
-            return false;
+    /**
+     * Who the peer is: the administrator (a valid HMAC proof) or a token's holder.
+     *
+     * @throws TokenException UNAUTHENTICATED if the peer proved neither
+     */
+    private Principal authenticate(Frame auth, byte[] nonce) {
+        if (auth.type() != Frame.AUTH || auth.payload().length < 1) {
+            throw new TokenException(TokenException.Reason.UNAUTHENTICATED, "authentication failed");
         }
-        byte[] proof = java.util.Arrays.copyOfRange(auth.payload(), 1, auth.payload().length);
-        return credential.verify(nonce, proof);
+        byte[] rest = java.util.Arrays.copyOfRange(auth.payload(), 1, auth.payload().length);
+        if (auth.payload()[0] == Frame.AUTH_ADMIN) {
+            if (credential.verify(nonce, rest)) {
+                return administrator;
+            }
+            throw new TokenException(TokenException.Reason.UNAUTHENTICATED, "authentication failed");
+        }
+        if (auth.payload()[0] == Frame.AUTH_TOKEN) {
+            TokenService service = tokens;
+            if (service == null) {
+                throw new TokenException(
+                        TokenException.Reason.UNAUTHENTICATED,
+                        "unauthenticated: tokens cannot be checked (the token service is not running)");
+            }
+            return service.authenticate(new String(rest, StandardCharsets.UTF_8));
+        }
+        throw new TokenException(TokenException.Reason.UNAUTHENTICATED, "authentication failed");
     }
 
-    private int handle(Frame request, DataInputStream in, DataOutputStream out) throws IOException {
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setTokens(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    void unsetTokens(TokenService tokens) {
+        if (this.tokens == tokens) {
+            this.tokens = null;
+        }
+    }
+
+    private int handle(Frame request, DataInputStream in, DataOutputStream out, Principal caller) throws IOException {
         PrintStream stdout = new PrintStream(new FrameOutputStream(out, Frame.STDOUT), true, StandardCharsets.UTF_8);
         PrintStream stderr = new PrintStream(new FrameOutputStream(out, Frame.STDERR), true, StandardCharsets.UTF_8);
         try {
@@ -234,13 +280,10 @@ public final class ControlServer {
                 case Frame.EXEC: {
                     List<String> argv = Frame.decodeStrings(request.payload());
                     return dispatcher.dispatch(
-                            argv,
-                            new SimpleCommandContext(
-                                    stdout, stderr, InputStream.nullInputStream(), Caller.LOCAL_ADMIN));
+                            argv, new SimpleCommandContext(stdout, stderr, InputStream.nullInputStream(), caller));
                 }
                 case Frame.SHELL: {
-                    return dispatcher.shell(
-                            new SimpleCommandContext(stdout, stderr, new FrameInputStream(in), Caller.LOCAL_ADMIN));
+                    return dispatcher.shell(new SimpleCommandContext(stdout, stderr, new FrameInputStream(in), caller));
                 }
                 default:
                     throw new ProtocolException("unknown request type " + (char) request.type());

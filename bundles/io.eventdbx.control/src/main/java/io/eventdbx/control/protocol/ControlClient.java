@@ -43,13 +43,55 @@ public final class ControlClient implements Closeable {
      */
     public static ControlClient connect(InetSocketAddress address, AdminCredential credential, int connectTimeoutMillis)
             throws IOException {
+        return connect(
+                address,
+                nonce -> {
+                    byte[] proof = credential.proof(nonce);
+                    byte[] payload = new byte[1 + proof.length];
+                    payload[0] = Frame.AUTH_ADMIN;
+                    System.arraycopy(proof, 0, payload, 1, proof.length);
+                    return payload;
+                },
+                connectTimeoutMillis);
+    }
+
+    /**
+     * Connects and authenticates with an access token; commands then run as its holder.
+     *
+     * @param address the server's control endpoint
+     * @param token the token
+     * @param connectTimeoutMillis how long to wait for the connection
+     * @return an authenticated client
+     * @throws IOException if the server is unreachable or speaks another protocol
+     * @throws AuthenticationException if the server refuses the token (the message says why)
+     */
+    public static ControlClient connect(InetSocketAddress address, String token, int connectTimeoutMillis)
+            throws IOException {
+        byte[] text = token.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (text.length + 1 > ControlProtocol.MAX_UNAUTHENTICATED_FRAME) {
+            throw new AuthenticationException("unauthenticated: the token is not valid (too long)");
+        }
+        return connect(
+                address,
+                nonce -> {
+                    byte[] payload = new byte[1 + text.length];
+                    payload[0] = Frame.AUTH_TOKEN;
+                    System.arraycopy(text, 0, payload, 1, text.length);
+                    return payload;
+                },
+                connectTimeoutMillis);
+    }
+
+    private static ControlClient connect(
+            InetSocketAddress address, java.util.function.Function<byte[], byte[]> auth, int connectTimeoutMillis)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(address, connectTimeoutMillis);
             socket.setSoTimeout(ControlProtocol.HANDSHAKE_TIMEOUT_MILLIS);
             ControlClient client = new ControlClient(socket);
-            client.authenticate(credential);
+            client.authenticate(auth);
             socket.setSoTimeout(0);
             return client;
         } catch (IOException | RuntimeException e) {
@@ -58,7 +100,7 @@ public final class ControlClient implements Closeable {
         }
     }
 
-    private void authenticate(AdminCredential credential) throws IOException {
+    private void authenticate(java.util.function.Function<byte[], byte[]> auth) throws IOException {
         byte[] greeting = new byte[ControlProtocol.GREETING.length];
         in.readFully(greeting);
         if (!Arrays.equals(greeting, ControlProtocol.GREETING)) {
@@ -66,11 +108,7 @@ public final class ControlClient implements Closeable {
         }
         byte[] nonce = new byte[ControlProtocol.NONCE_LENGTH];
         in.readFully(nonce);
-        byte[] proof = credential.proof(nonce);
-        byte[] payload = new byte[1 + proof.length];
-        payload[0] = Frame.AUTH_ADMIN;
-        System.arraycopy(proof, 0, payload, 1, proof.length);
-        Frame.send(out, Frame.AUTH, payload);
+        Frame.send(out, Frame.AUTH, auth.apply(nonce));
         Frame reply = Frame.read(in, ControlProtocol.MAX_UNAUTHENTICATED_FRAME);
         if (reply.type() == Frame.ERROR) {
             throw new AuthenticationException(reply.text());

@@ -40,6 +40,9 @@ public record Frame(byte type, byte[] payload) {
     /** Authentication method: HMAC over the nonce with the administrator credential. */
     public static final byte AUTH_ADMIN = 1;
 
+    /** Authentication method: an access token follows (UTF-8); commands run as its holder. */
+    public static final byte AUTH_TOKEN = 2;
+
     /**
      * Reads a frame.
      *

@@ -18,6 +18,8 @@ import io.eventdbx.command.api.UsageException;
 import io.eventdbx.command.support.CommandRunner;
 import io.eventdbx.command.support.JsonOption;
 import io.eventdbx.command.support.OutputFormatter;
+import io.eventdbx.token.api.Actions;
+import io.eventdbx.token.api.TokenService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,11 +39,13 @@ import picocli.CommandLine.Parameters;
 @Component(
         property = {
             DbxCommand.NAME_PROPERTY + "=aggregate",
-            DbxCommand.DESCRIPTION_PROPERTY + "=Append events and read, verify, prove, archive and restore aggregates"
+            DbxCommand.DESCRIPTION_PROPERTY + "=Append events and read, verify, prove, archive and restore aggregates",
+            DbxCommand.AUTHORIZES_PROPERTY + "=true"
         })
 public final class AggregateCommand implements DbxCommand {
 
     private final EventStore store;
+    private final TokenService tokens;
     private final CommandRunner runner = new CommandRunner();
     private final Views views = new Views();
     private final ObjectMapper mapper = new ObjectMapper();
@@ -51,14 +55,26 @@ public final class AggregateCommand implements DbxCommand {
      * Creates the command.
      *
      * @param store the event store
+     * @param tokens checks {@code --token} and write limits
      */
     @Activate
-    public AggregateCommand(@Reference EventStore store) {
+    public AggregateCommand(@Reference EventStore store, @Reference TokenService tokens) {
         this.store = store;
+        this.tokens = tokens;
     }
 
     @Override
-    public int execute(CommandContext context, List<String> args) {
+    public int execute(CommandContext original, List<String> given) {
+        // --token (the seed's flag, accepted on every sub-command) re-authenticates this one command as the token's
+        // holder; the launcher sends it in the handshake instead, so this matters in the shell.
+        List<String> args = new ArrayList<>(given);
+        CommandContext context;
+        try {
+            context = Access.withToken(original, args, tokens);
+        } catch (io.eventdbx.token.api.TokenException e) {
+            original.err().println("error: " + e.getMessage());
+            return ExitCodes.UNAUTHENTICATED;
+        }
         CommandLine commandLine = new CommandLine(new Root());
         for (Object sub : List.of(
                 new Apply(context),
@@ -76,7 +92,14 @@ public final class AggregateCommand implements DbxCommand {
         }
         commandLine.addSubcommand("archive", new Archive(true));
         commandLine.addSubcommand("restore", new Archive(false));
+        Access access = new Access(context.caller());
+        commandLine.getSubcommands().values().forEach(sub -> ((Authorized) sub.getCommand()).access = access);
         return runner.run("dbx aggregate", commandLine, context, args);
+    }
+
+    /** A sub-command that checks what its caller may do. */
+    abstract static class Authorized {
+        Access access;
     }
 
     @Command(
@@ -126,7 +149,7 @@ public final class AggregateCommand implements DbxCommand {
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true, description = "Append an event.")
-    final class Apply implements Callable<Object> {
+    final class Apply extends Authorized implements Callable<Object> {
         private final CommandContext context;
 
         @Parameters(index = "0", arity = "0..1", paramLabel = "<type>")
@@ -177,7 +200,7 @@ public final class AggregateCommand implements DbxCommand {
         @Option(
                 names = "--token",
                 paramLabel = "<token>",
-                description = "Accepted for forward compatibility; not checked yet.")
+                description = "Act as this token's holder (checked before the command runs).")
         String token;
 
         @Mixin
@@ -189,11 +212,6 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            if (token != null) {
-                context.err()
-                        .println("warning: --token is not checked yet (token security is not installed); the event is"
-                                + " attributed to " + context.caller());
-            }
             String payloadJson;
             if (payload != null && fields != null) {
                 throw new UsageException("give the payload either as --payload or as --field, not both");
@@ -206,26 +224,38 @@ public final class AggregateCommand implements DbxCommand {
                     throw new UsageException("invalid --field: " + e.getOriginalMessage());
                 }
             }
+            // The event records who wrote it, from the authenticated caller; the event hash covers it.
             IssuedBy issuedBy =
-                    new IssuedBy(context.caller().group(), context.caller().user());
+                    new IssuedBy(access.principal().group(), access.principal().user());
+            String aggregateType = pick(type, positionalType, "aggregate type (<type> or --aggregate)");
+            String aggregateId = pick(id, positionalId, "aggregate id (<id> or --aggregate-id)");
+            access.require(Actions.AGGREGATE_APPEND, aggregateType, aggregateId);
             AppendRequest request = new AppendRequest(
-                    pick(type, positionalType, "aggregate type (<type> or --aggregate)"),
-                    pick(id, positionalId, "aggregate id (<id> or --aggregate-id)"),
+                    aggregateType,
+                    aggregateId,
                     pick(event, positionalEvent, "event type (<event> or --event)"),
                     payloadJson,
                     note,
                     expectedVersion,
                     eventId,
                     issuedBy);
-            if (stage) {
-                return guarded(() -> views.staged(store.stage(request)));
+            // One write of the token's allowance per event, taken (durably) before the write and given back if
+            // the write is refused.
+            tokens.consumeWrites(access.principal(), 1);
+            try {
+                if (stage) {
+                    return guarded(() -> views.staged(store.stage(request)));
+                }
+                return guarded(() -> views.event(store.append(request)));
+            } catch (RuntimeException e) {
+                tokens.refundWrites(access.principal(), 1);
+                throw e;
             }
-            return guarded(() -> views.event(store.append(request)));
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an aggregate with no events.")
-    final class Create implements Callable<Object> {
+    final class Create extends Authorized implements Callable<Object> {
         @Mixin
         Target target;
 
@@ -234,6 +264,7 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
+            access.require(Actions.AGGREGATE_APPEND, target.type(), target.id());
             return guarded(() -> views.state(store.create(target.type(), target.id())));
         }
     }
@@ -242,7 +273,7 @@ public final class AggregateCommand implements DbxCommand {
             name = "get",
             mixinStandardHelpOptions = true,
             description = "Show an aggregate's state (now, or at a version).")
-    final class Get implements Callable<Object> {
+    final class Get extends Authorized implements Callable<Object> {
         @Mixin
         Target target;
 
@@ -257,6 +288,7 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
+            access.require(Actions.AGGREGATE_READ, target.type(), target.id());
             return guarded(() -> {
                 AggregateState state = version == null
                         ? store.get(target.type(), target.id())
@@ -282,7 +314,7 @@ public final class AggregateCommand implements DbxCommand {
             name = "list",
             mixinStandardHelpOptions = true,
             description = "List aggregates with version, Merkle root and archive status.")
-    final class ListAggregates implements Callable<Object> {
+    final class ListAggregates extends Authorized implements Callable<Object> {
         private final CommandContext context;
 
         ListAggregates(CommandContext context) {
@@ -309,11 +341,18 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
+            access.requireAny(Actions.AGGREGATE_READ);
             return guarded(() -> {
                 if (staged) {
-                    return store.staged().stream().map(views::staged).toList();
+                    return store.staged().stream()
+                            .filter(s -> access.allows(
+                                    Actions.AGGREGATE_READ,
+                                    s.request().aggregateType(),
+                                    s.request().aggregateId()))
+                            .map(views::staged)
+                            .toList();
                 }
-                Page<AggregateState> page = store.list(cursor, skip, take);
+                Page<AggregateState> page = access.visible(store.list(cursor, skip, take));
                 if (json.enabled()) {
                     Map<String, Object> view = new LinkedHashMap<>();
                     view.put("items", page.items().stream().map(views::state).toList());
@@ -330,7 +369,7 @@ public final class AggregateCommand implements DbxCommand {
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true, description = "List an aggregate's events in order.")
-    final class Replay implements Callable<Object> {
+    final class Replay extends Authorized implements Callable<Object> {
         @Mixin
         Target target;
 
@@ -345,6 +384,7 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
+            access.require(Actions.AGGREGATE_READ, target.type(), target.id());
             return guarded(() -> {
                 List<EventRecord> events = store.events(target.type(), target.id(), skip, take);
                 if (events.isEmpty() && store.get(target.type(), target.id()).isEmpty()) {
@@ -361,7 +401,7 @@ public final class AggregateCommand implements DbxCommand {
             name = "verify",
             mixinStandardHelpOptions = true,
             description = "Recompute every event hash and the Merkle root from the stored events.")
-    final class Verify implements Callable<Object> {
+    final class Verify extends Authorized implements Callable<Object> {
         private final CommandContext context;
 
         Verify(CommandContext context) {
@@ -376,6 +416,7 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
+            access.require(Actions.AGGREGATE_READ, target.type(), target.id());
             return guarded(() -> {
                 var result = store.verify(target.type(), target.id());
                 Map<String, Object> view = views.verify(result);
@@ -397,7 +438,7 @@ public final class AggregateCommand implements DbxCommand {
             name = "proof",
             mixinStandardHelpOptions = true,
             description = "Prove that an event is in the aggregate's Merkle tree.")
-    final class Proof implements Callable<Object> {
+    final class Proof extends Authorized implements Callable<Object> {
         @Mixin
         Target target;
 
@@ -412,6 +453,7 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
+            access.require(Actions.AGGREGATE_READ, target.type(), target.id());
             return guarded(() -> {
                 long treeSize = size != null
                         ? size
@@ -428,7 +470,7 @@ public final class AggregateCommand implements DbxCommand {
             name = "consistency",
             mixinStandardHelpOptions = true,
             description = "Prove that the history at one version is a prefix of the history at a later one.")
-    final class Consistency implements Callable<Object> {
+    final class Consistency extends Authorized implements Callable<Object> {
         @Mixin
         Target target;
 
@@ -443,6 +485,7 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
+            access.require(Actions.AGGREGATE_READ, target.type(), target.id());
             return guarded(() -> {
                 var proof = store.proveConsistency(target.type(), target.id(), from, to);
                 return views.consistency(proof);
@@ -451,7 +494,7 @@ public final class AggregateCommand implements DbxCommand {
     }
 
     @Command(mixinStandardHelpOptions = true)
-    final class Archive implements Callable<Object> {
+    final class Archive extends Authorized implements Callable<Object> {
         private final boolean archive;
 
         @Mixin
@@ -469,6 +512,7 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
+            access.require(Actions.AGGREGATE_ARCHIVE, target.type(), target.id());
             return guarded(() -> views.state(
                     archive
                             ? store.archive(target.type(), target.id(), comment)
@@ -480,7 +524,7 @@ public final class AggregateCommand implements DbxCommand {
             name = "snapshot",
             mixinStandardHelpOptions = true,
             description = "Record the current state as a snapshot.")
-    final class Snapshot implements Callable<Object> {
+    final class Snapshot extends Authorized implements Callable<Object> {
         @Mixin
         Target target;
 
@@ -492,6 +536,7 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
+            access.require(Actions.AGGREGATE_SNAPSHOT, target.type(), target.id());
             return guarded(() -> {
                 var snapshot = store.snapshot(target.type(), target.id(), comment);
                 return views.snapshot(snapshot);
@@ -503,12 +548,18 @@ public final class AggregateCommand implements DbxCommand {
             name = "commit",
             mixinStandardHelpOptions = true,
             description = "Append every staged event in one atomic write: all or nothing.")
-    final class Commit implements Callable<Object> {
+    final class Commit extends Authorized implements Callable<Object> {
         @Mixin
         JsonOption json;
 
         @Override
         public Object call() {
+            // Committing appends every staged event: the caller needs append on each of their aggregates.
+            store.staged()
+                    .forEach(s -> access.require(
+                            Actions.AGGREGATE_APPEND,
+                            s.request().aggregateType(),
+                            s.request().aggregateId()));
             return guarded(() -> {
                 List<EventRecord> committed = store.commitStaged();
                 if (json.enabled()) {
@@ -533,12 +584,13 @@ public final class AggregateCommand implements DbxCommand {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an aggregate that has no events.")
-    final class Remove implements Callable<Object> {
+    final class Remove extends Authorized implements Callable<Object> {
         @Mixin
         Target target;
 
         @Override
         public Object call() {
+            access.require(Actions.AGGREGATE_ARCHIVE, target.type(), target.id());
             return guarded(() -> {
                 store.remove(target.type(), target.id());
                 return "removed " + target.type() + "/" + target.id();

@@ -1,14 +1,13 @@
 package io.eventdbx.core.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventdbx.api.AppendRequest;
 import io.eventdbx.api.EventRecord;
 import io.eventdbx.api.EventStoreException;
 import io.eventdbx.api.EventStoreException.Code;
 import io.eventdbx.api.IssuedBy;
 import io.eventdbx.api.SnapshotRecord;
+import io.eventdbx.crypto.api.DataProtector;
+import io.eventdbx.crypto.api.TamperedDataException;
 import io.eventdbx.integrity.CanonicalJson;
 import io.eventdbx.integrity.Hex;
 import io.eventdbx.integrity.MerkleFrontier;
@@ -20,17 +19,52 @@ import java.util.SortedMap;
 
 /**
  * The stored forms of heads and events: compact binary records (format byte, then length-prefixed UTF-8
- * strings, fixed-width numbers, raw 32-byte hashes), documented in {@code docs/architecture.md}. Payloads and
- * states are kept as their exact canonical JSON text. Thread-safe.
+ * strings, fixed-width numbers, raw 32-byte hashes), documented in {@code docs/architecture.md}. Payloads,
+ * states, snapshots and staged payloads are sealed by the {@link DataProtector} under their aggregate's key,
+ * bound to what they are (kind and version or sequence); versions, hashes, roots and archive flags stay readable
+ * for verification. Thread-safe.
  */
 final class Codec {
 
-    private static final byte EVENT_FORMAT = 1;
-    private static final byte HEAD_FORMAT = 1;
-    private static final byte SNAPSHOT_FORMAT = 1;
-    private static final byte STAGED_FORMAT = 1;
+    // 2: with sealed payloads and states
+    private static final byte EVENT_FORMAT = 2;
+    private static final byte HEAD_FORMAT = 2;
+    private static final byte SNAPSHOT_FORMAT = 2;
+    private static final byte STAGED_FORMAT = 2;
 
-    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private final DataProtector protector;
+
+    Codec(DataProtector protector) {
+        this.protector = protector;
+    }
+
+    private byte[] seal(String type, String id, String kind, long number, String text) {
+        return protector.seal(
+                DataProtector.aggregateScope(type, id), aad(kind, number), text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String open(String type, String id, String kind, long number, byte[] sealed) {
+        try {
+            return new String(
+                    protector.open(DataProtector.aggregateScope(type, id), aad(kind, number), sealed),
+                    StandardCharsets.UTF_8);
+        } catch (TamperedDataException e) {
+            throw new EventStoreException(
+                    Code.INTEGRITY,
+                    "the stored " + kind + " " + number + " of " + type + "/" + id
+                            + " does not decrypt: it was altered, or its key is gone");
+        }
+    }
+
+    /** Associated data: what a sealed value is (the scope already names the aggregate). */
+    private static byte[] aad(String kind, long number) {
+        byte[] k = kind.getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(k.length + 9)
+                .put(k)
+                .put((byte) 0)
+                .putLong(number)
+                .array();
+    }
 
     /** A validated payload: its canonical text and its top-level members. */
     record Payload(String canonical, SortedMap<String, String> members) {}
@@ -64,7 +98,7 @@ final class Codec {
         w.u8(HEAD_FORMAT);
         w.u64(head.version());
         w.bytes(head.frontier().toBytes());
-        w.string(head.stateJson());
+        w.bytes(seal(head.type(), head.id(), "state", head.version(), head.stateJson()));
         w.u8(head.archived() ? 1 : 0);
         w.string(head.createdAt());
         w.string(head.updatedAt());
@@ -78,7 +112,8 @@ final class Codec {
             format(r, HEAD_FORMAT, "head of " + type + "/" + id);
             long version = r.getLong();
             MerkleFrontier frontier = MerkleFrontier.fromBytes(bytesOf(r));
-            SortedMap<String, String> state = Collections.unmodifiableSortedMap(members(string(r)));
+            SortedMap<String, String> state =
+                    Collections.unmodifiableSortedMap(members(open(type, id, "state", version, bytesOf(r))));
             boolean archived = r.get() == 1;
             String created = string(r);
             String updated = string(r);
@@ -91,10 +126,10 @@ final class Codec {
 
     /** Encodes an event; its hash and root come as bytes (the caller has them: no hex round trip). */
     byte[] encodeEvent(EventRecord event, byte[] hash, byte[] root) {
-        Writer w = new Writer(128 + event.payloadJson().length());
+        Writer w = new Writer(192 + event.payloadJson().length());
         w.u8(EVENT_FORMAT);
         w.string(event.eventType());
-        w.string(event.payloadJson());
+        w.bytes(seal(event.aggregateType(), event.aggregateId(), "event", event.version(), event.payloadJson()));
         w.string(event.eventId());
         w.string(event.createdAt());
         w.u8(event.issuedBy() == null ? 0 : 1);
@@ -133,7 +168,7 @@ final class Codec {
             ByteBuffer r = ByteBuffer.wrap(bytes);
             format(r, EVENT_FORMAT, "event of " + type + "/" + id);
             String eventType = string(r);
-            String payload = string(r);
+            byte[] sealedPayload = bytesOf(r);
             String eventId = string(r);
             String created = string(r);
             IssuedBy issuedBy = r.get() == 1 ? new IssuedBy(string(r), string(r)) : null;
@@ -141,6 +176,7 @@ final class Codec {
             Long schemaVersion = r.get() == 1 ? r.getLong() : null;
             long version = r.getLong();
             long position = r.getLong();
+            String payload = open(type, id, "event", version, sealedPayload);
             String hash = Hex.of(bytesOf(r));
             String root = Hex.of(bytesOf(r));
             return new EventRecord(
@@ -163,10 +199,15 @@ final class Codec {
     }
 
     byte[] encodeSnapshot(SnapshotRecord snapshot) {
-        Writer w = new Writer(64 + snapshot.stateJson().length());
+        Writer w = new Writer(128 + snapshot.stateJson().length());
         w.u8(SNAPSHOT_FORMAT);
         w.u64(snapshot.version());
-        w.string(snapshot.stateJson());
+        w.bytes(seal(
+                snapshot.aggregateType(),
+                snapshot.aggregateId(),
+                "snapshot",
+                snapshot.version(),
+                snapshot.stateJson()));
         w.bytes(Hex.parse(snapshot.merkleRoot()));
         w.string(snapshot.createdAt());
         w.optional(snapshot.comment());
@@ -178,7 +219,7 @@ final class Codec {
             ByteBuffer r = ByteBuffer.wrap(bytes);
             format(r, SNAPSHOT_FORMAT, "snapshot of " + type + "/" + id);
             long version = r.getLong();
-            String state = string(r);
+            String state = open(type, id, "snapshot", version, bytesOf(r));
             String root = Hex.of(bytesOf(r));
             return new SnapshotRecord(type, id, version, state, root, string(r), optional(r));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
@@ -186,8 +227,8 @@ final class Codec {
         }
     }
 
-    byte[] encodeStaged(EventStoreEngine.Prepared p) {
-        Writer w = new Writer(128 + p.payload().canonical().length());
+    byte[] encodeStaged(long sequence, EventStoreEngine.Prepared p) {
+        Writer w = new Writer(192 + p.payload().canonical().length());
         w.u8(STAGED_FORMAT);
         w.string(p.type());
         w.string(p.id());
@@ -203,12 +244,12 @@ final class Codec {
             w.string(p.issuedBy().group());
             w.string(p.issuedBy().user());
         }
-        w.string(p.payload().canonical());
+        w.bytes(seal(p.type(), p.id(), "staged", sequence, p.payload().canonical()));
         return w.done();
     }
 
     /** A staged event as the request it was: payload canonical, event id only if the client chose one. */
-    AppendRequest decodeStaged(byte[] bytes) {
+    AppendRequest decodeStaged(long sequence, byte[] bytes) {
         try {
             ByteBuffer r = ByteBuffer.wrap(bytes);
             format(r, STAGED_FORMAT, "staged event");
@@ -219,19 +260,10 @@ final class Codec {
             String note = optional(r);
             Long expected = r.get() == 1 ? r.getLong() : null;
             IssuedBy issuedBy = r.get() == 1 ? new IssuedBy(string(r), string(r)) : null;
-            String payload = string(r);
+            String payload = open(type, id, "staged", sequence, bytesOf(r));
             return new io.eventdbx.api.AppendRequest(type, id, eventType, payload, note, expected, eventId, issuedBy);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new EventStoreException(Code.INTEGRITY, "a staged event is damaged");
-        }
-    }
-
-    /** A JSON text as plain Java values (maps, lists, strings, numbers), for command output. */
-    Object toJava(String json) {
-        try {
-            return mapper.readValue(json, Object.class);
-        } catch (JsonProcessingException e) {
-            return json;
         }
     }
 

@@ -10,6 +10,7 @@ import io.eventdbx.api.Page;
 import io.eventdbx.api.SnapshotRecord;
 import io.eventdbx.api.StagedEvent;
 import io.eventdbx.api.VerifyResult;
+import io.eventdbx.crypto.api.DataProtector;
 import io.eventdbx.store.api.StorageEngine;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +39,12 @@ public final class EventStoreComponent implements EventStore {
      * Starts the store.
      *
      * @param storage the storage engine
+     * @param protector encryption at rest
      * @param config the runtime configuration ({@code memory_threshold} bounds the head cache)
      */
     @Activate
-    public EventStoreComponent(@Reference StorageEngine storage, Map<String, Object> config) {
+    public EventStoreComponent(
+            @Reference StorageEngine storage, @Reference DataProtector protector, Map<String, Object> config) {
         Object threshold = config.get("memory_threshold");
         int cached =
                 threshold instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : DEFAULT_CACHED_HEADS;
@@ -49,7 +52,7 @@ public final class EventStoreComponent implements EventStore {
         int maxPayload = limit instanceof Number n ? n.intValue() : EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES;
         Object every = config.get("snapshot_threshold");
         long snapshotThreshold = every instanceof Number n ? n.longValue() : 0;
-        this.engine = new EventStoreEngine(storage, cached, maxPayload, snapshotThreshold);
+        this.engine = new EventStoreEngine(storage, protector, cached, maxPayload, snapshotThreshold);
     }
 
     @Deactivate

@@ -13,6 +13,7 @@ import io.eventdbx.api.Page;
 import io.eventdbx.api.SnapshotRecord;
 import io.eventdbx.api.StagedEvent;
 import io.eventdbx.api.VerifyResult;
+import io.eventdbx.crypto.api.DataProtector;
 import io.eventdbx.integrity.EventHash;
 import io.eventdbx.integrity.Hex;
 import io.eventdbx.integrity.MerkleFrontier;
@@ -43,7 +44,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     private static final int SCAN_PAGE = 1000;
 
     private final StorageEngine storage;
-    private final Codec codec = new Codec();
+    private final Codec codec;
     private final HeadCache heads;
     private final Committer committer;
     private final int maxPayloadBytes;
@@ -67,15 +68,35 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     }
 
     /**
-     * Opens the store on an engine, taking a snapshot every {@code snapshotThreshold} events.
+     * Opens the store on an engine <b>without encryption at rest</b>: for tests and for the benchmark's
+     * encryption-off baseline. The service ({@link EventStoreComponent}) always encrypts.
      *
      * @param storage the storage engine; the caller closes it after this
      * @param cachedHeads how many aggregate heads to keep in memory
      * @param maxPayloadBytes the payload size limit
      * @param snapshotThreshold take a snapshot every this many events of an aggregate; 0 for never
-     * @throws EventStoreException if the store cannot be read
      */
     public EventStoreEngine(StorageEngine storage, int cachedHeads, int maxPayloadBytes, long snapshotThreshold) {
+        this(storage, new PlaintextProtector(), cachedHeads, maxPayloadBytes, snapshotThreshold);
+    }
+
+    /**
+     * Opens the store on an engine, taking a snapshot every {@code snapshotThreshold} events.
+     *
+     * @param storage the storage engine; the caller closes it after this
+     * @param protector seals payloads, states, snapshots and staged events
+     * @param cachedHeads how many aggregate heads to keep in memory
+     * @param maxPayloadBytes the payload size limit
+     * @param snapshotThreshold take a snapshot every this many events of an aggregate; 0 for never
+     * @throws EventStoreException if the store cannot be read
+     */
+    public EventStoreEngine(
+            StorageEngine storage,
+            DataProtector protector,
+            int cachedHeads,
+            int maxPayloadBytes,
+            long snapshotThreshold) {
+        this.codec = new Codec(protector);
         this.snapshotThreshold = snapshotThreshold;
         List<KeyValue> firstStaged = scanStatic(storage, Keys.staged(0), Keys.stagedEnd(), 1, false);
         this.stagedFloor =
@@ -403,9 +424,9 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                                 + " is archived and takes no events; restore it first");
             }
             long sequence = nextStaged++;
-            byte[] encoded = codec.encodeStaged(prepared);
+            byte[] encoded = codec.encodeStaged(sequence, prepared);
             context.put(Keys.staged(sequence), encoded);
-            return new StagedEvent(sequence, codec.decodeStaged(encoded));
+            return new StagedEvent(sequence, codec.decodeStaged(sequence, encoded));
         });
     }
 
@@ -413,7 +434,8 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     public List<StagedEvent> staged() {
         List<StagedEvent> out = new ArrayList<>();
         for (KeyValue kv : scan(Keys.staged(stagedFloor), Keys.stagedEnd(), MAX_STAGED, false)) {
-            out.add(new StagedEvent(Keys.position(kv.key()), codec.decodeStaged(kv.value())));
+            long sequence = Keys.position(kv.key());
+            out.add(new StagedEvent(sequence, codec.decodeStaged(sequence, kv.value())));
         }
         return out;
     }
@@ -433,7 +455,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                     for (KeyValue kv : scan(Keys.staged(stagedFloor), Keys.stagedEnd(), MAX_STAGED, false)) {
                         long sequence = Keys.position(kv.key());
                         last = sequence;
-                        AppendRequest request = codec.decodeStaged(kv.value());
+                        AppendRequest request = codec.decodeStaged(sequence, kv.value());
                         Object result;
                         try {
                             result = applyAppend(context, prepare(request, true), null);
@@ -677,7 +699,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                 try {
                     event = codec.decodeEvent(type, id, kv.value());
                 } catch (EventStoreException e) {
-                    return bad(type, id, frontier, version, "the stored event is unreadable");
+                    return bad(type, id, frontier, version, "the stored event is unreadable: " + e.getMessage());
                 }
                 byte[] hash;
                 try {

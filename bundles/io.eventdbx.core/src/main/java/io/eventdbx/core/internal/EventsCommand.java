@@ -6,6 +6,7 @@ import io.eventdbx.command.api.CommandContext;
 import io.eventdbx.command.api.DbxCommand;
 import io.eventdbx.command.support.CommandRunner;
 import io.eventdbx.command.support.JsonOption;
+import io.eventdbx.token.api.Actions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.osgi.service.component.annotations.Activate;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 @Component(
         property = {
             DbxCommand.NAME_PROPERTY + "=events",
-            DbxCommand.DESCRIPTION_PROPERTY + "=Read the global log of committed events in commit order"
+            DbxCommand.DESCRIPTION_PROPERTY + "=Read the global log of committed events in commit order",
+            DbxCommand.AUTHORIZES_PROPERTY + "=true"
         })
 public final class EventsCommand implements DbxCommand {
 
@@ -40,11 +42,17 @@ public final class EventsCommand implements DbxCommand {
 
     @Override
     public int execute(CommandContext context, List<String> args) {
-        return runner.run("dbx events", new Line(), context, args);
+        return runner.run("dbx events", new Line(new Access(context.caller())), context, args);
     }
 
     @Command(name = "events", mixinStandardHelpOptions = true, description = "Read the global log from a position.")
     final class Line implements Callable<Object> {
+        private final Access access;
+
+        Line(Access access) {
+            this.access = access;
+        }
+
         @Option(
                 names = "--from",
                 defaultValue = "1",
@@ -64,8 +72,12 @@ public final class EventsCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            return AggregateCommand.guarded(
-                    () -> store.log(from, take).stream().map(views::event).toList());
+            // A caller limited to some aggregates sees only their events; positions keep their gaps.
+            access.requireAny(Actions.AGGREGATE_READ);
+            return AggregateCommand.guarded(() -> store.log(from, take).stream()
+                    .filter(e -> access.allows(Actions.AGGREGATE_READ, e.aggregateType(), e.aggregateId()))
+                    .map(views::event)
+                    .toList());
         }
     }
 }

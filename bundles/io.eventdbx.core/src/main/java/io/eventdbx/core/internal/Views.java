@@ -8,14 +8,15 @@ import java.util.Map;
 /** Records as the seed's snake_case JSON shapes, for command output. */
 final class Views {
 
-    private final Codec codec = new Codec();
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     Map<String, Object> event(EventRecord e) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("aggregate_type", e.aggregateType());
         view.put("aggregate_id", e.aggregateId());
         view.put("event_type", e.eventType());
-        view.put("payload", codec.toJava(e.payloadJson()));
+        view.put("payload", toJava(e.payloadJson()));
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("event_id", e.eventId());
         metadata.put("created_at", e.createdAt());
@@ -41,7 +42,7 @@ final class Views {
 
     Map<String, Object> state(AggregateState s) {
         Map<String, Object> view = summary(s);
-        view.put("state", codec.toJava(s.stateJson()));
+        view.put("state", toJava(s.stateJson()));
         view.put("created_at", s.createdAt());
         view.put("updated_at", s.updatedAt());
         if (s.comment() != null) {
@@ -56,7 +57,7 @@ final class Views {
         view.put("aggregate_type", staged.request().aggregateType());
         view.put("aggregate_id", staged.request().aggregateId());
         view.put("event_type", staged.request().eventType());
-        view.put("payload", codec.toJava(staged.request().payloadJson()));
+        view.put("payload", toJava(staged.request().payloadJson()));
         view.put("expected_version", staged.request().expectedVersion());
         view.put("event_id", staged.request().eventId());
         view.put("note", staged.request().note());
@@ -107,15 +108,11 @@ final class Views {
         view.put("aggregate_type", snapshot.aggregateType());
         view.put("aggregate_id", snapshot.aggregateId());
         view.put("version", snapshot.version());
-        view.put("state", codec.toJava(snapshot.stateJson()));
+        view.put("state", toJava(snapshot.stateJson()));
         view.put("merkle_root", snapshot.merkleRoot());
         view.put("created_at", snapshot.createdAt());
         view.put("comment", snapshot.comment());
         return view;
-    }
-
-    Object toJava(String json) {
-        return codec.toJava(json);
     }
 
     Map<String, Object> summary(AggregateState s) {
@@ -126,5 +123,14 @@ final class Views {
         view.put("merkle_root", s.merkleRoot());
         view.put("archived", s.archived());
         return view;
+    }
+
+    /** A JSON text as plain Java values (maps, lists, strings, numbers), for command output. */
+    Object toJava(String json) {
+        try {
+            return mapper.readValue(json, Object.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return json;
+        }
     }
 }

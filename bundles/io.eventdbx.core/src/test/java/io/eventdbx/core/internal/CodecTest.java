@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class CodecTest {
 
-    private final Codec codec = new Codec();
+    private final Codec codec = new Codec(new PlaintextProtector());
 
     private static EventRecord event(long position, String note) {
         byte[] hash = new byte[32];

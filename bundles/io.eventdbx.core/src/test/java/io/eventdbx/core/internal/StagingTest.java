@@ -92,4 +92,32 @@ class StagingTest {
                             .code());
         }
     }
+
+    @Test
+    void concurrentCommitsAppendEachStagedEventOnce() throws Exception {
+        try (RocksDbStorageEngine storage = new RocksDbStorageEngine(dir);
+                EventStoreEngine store =
+                        new EventStoreEngine(storage, 100, EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES)) {
+            for (int round = 0; round < 20; round++) {
+                for (int i = 0; i < 10; i++) {
+                    store.stage(event("o-" + i, "{\"round\":" + round + "}", null));
+                }
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+                List<java.util.concurrent.Future<List<EventRecord>>> commits = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    commits.add(pool.submit(store::commitStaged));
+                }
+                int committed = 0;
+                for (var f : commits) {
+                    committed += f.get().size();
+                }
+                pool.shutdown();
+                assertEquals(10, committed, "round " + round + ": each staged event is committed by one commit only");
+            }
+            for (int i = 0; i < 10; i++) {
+                assertEquals(20, store.get("order", "o-" + i).orElseThrow().version());
+            }
+            assertTrue(store.staged().isEmpty());
+        }
+    }
 }

@@ -1,9 +1,9 @@
 package io.eventdbx.shell.internal;
 
-import io.eventdbx.command.api.Caller;
 import io.eventdbx.command.api.DbxCommand;
 import io.eventdbx.command.support.CommandInvoker;
 import io.eventdbx.command.support.SimpleCommandContext;
+import io.eventdbx.token.api.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.felix.service.command.CommandSession;
@@ -32,8 +32,12 @@ final class GogoFunction implements Function {
         for (Object argument : arguments) {
             args.add(String.valueOf(argument));
         }
-        SimpleCommandContext context =
-                new SimpleCommandContext(session.getConsole(), System.err, session.getKeyboard(), Caller.LOCAL_ADMIN);
+        // Only administrators get a shell (CommandDispatcher.shell), so shell commands run as one.
+        SimpleCommandContext context = new SimpleCommandContext(
+                session.getConsole(),
+                System.err,
+                session.getKeyboard(),
+                Principal.administrator(System.getProperty("user.name")));
         int exit = invoker.invoke(name, command, context, args);
         session.put("dbx.exit", exit);
         return null;

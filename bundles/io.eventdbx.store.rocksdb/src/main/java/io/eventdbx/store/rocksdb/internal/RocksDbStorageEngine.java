@@ -28,6 +28,8 @@ import org.rocksdb.WriteOptions;
  */
 public final class RocksDbStorageEngine implements StorageEngine {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RocksDbStorageEngine.class);
+
     private final Options options;
     private final RocksDB db;
     private final WriteOptions syncWrites;
@@ -148,6 +150,13 @@ public final class RocksDbStorageEngine implements StorageEngine {
                 return;
             }
             closed = true;
+            // Memtables to SST files: the next start replays no write-ahead log, and the data is at rest in its
+            // final form. Best effort: everything is in the synced WAL anyway.
+            try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                db.flush(flush);
+            } catch (RocksDBException e) {
+                LOG.warn("flush on close failed (the write-ahead log still holds everything): {}", e.getMessage());
+            }
             syncWrites.close();
             asyncWrites.close();
             db.close();

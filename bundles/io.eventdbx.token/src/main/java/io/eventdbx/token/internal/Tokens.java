@@ -1,0 +1,379 @@
+package io.eventdbx.token.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventdbx.crypto.api.DataProtector;
+import io.eventdbx.crypto.api.TamperedDataException;
+import io.eventdbx.store.api.KeyValue;
+import io.eventdbx.store.api.StorageEngine;
+import io.eventdbx.store.api.WriteBatch;
+import io.eventdbx.token.api.Actions;
+import io.eventdbx.token.api.IssuedToken;
+import io.eventdbx.token.api.Principal;
+import io.eventdbx.token.api.TokenException;
+import io.eventdbx.token.api.TokenException.Reason;
+import io.eventdbx.token.api.TokenInfo;
+import io.eventdbx.token.api.TokenRequest;
+import io.eventdbx.token.api.TokenService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The token service: signed tokens (see {@link Jwt}) whose records the server keeps, sealed, in the store under
+ * {@code 'T' token-id}. The record, not the token, is the authority for expiry (it moves for keep-alive tokens),
+ * revocation and the remaining writes, so all three are enforced and survive restarts.
+ *
+ * <p>Writes taken from an allowance are synced before the write they pay for is made: after a crash a token may
+ * have lost a write it did not use, never gained one. Keep-alive extensions are written without sync: after a
+ * crash a token may expire a little earlier than it would have, never later.
+ */
+public final class Tokens implements TokenService {
+
+    /** Lifetime of a token issued without {@code --expiration}. */
+    public static final long DEFAULT_LIFETIME_SECONDS = 3600;
+    /** Tolerated difference between clocks. */
+    public static final long CLOCK_SKEW_SECONDS = 30;
+
+    static final long MAX_LIFETIME_SECONDS = 10L * 366 * 24 * 3600;
+    static final String SCOPE = "system:tokens";
+    static final byte PREFIX = 'T';
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+
+    private final StorageEngine storage;
+    private final DataProtector protector;
+    private final Jwt jwt;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, TokenRecord> records = new ConcurrentHashMap<>();
+
+    /**
+     * Loads every token record.
+     *
+     * @param storage where the records are
+     * @param protector seals them
+     * @param key the signing key
+     * @param clock the time
+     */
+    Tokens(StorageEngine storage, DataProtector protector, SigningKey key, Clock clock) throws IOException {
+        this.storage = storage;
+        this.protector = protector;
+        this.jwt = new Jwt(key);
+        this.clock = clock;
+        for (KeyValue kv : storage.scan(new byte[] {PREFIX}, new byte[] {PREFIX + 1}, Integer.MAX_VALUE, false)) {
+            TokenRecord record = decode(kv);
+            records.put(record.id, record);
+        }
+    }
+
+    private long now() {
+        return clock.instant().getEpochSecond();
+    }
+
+    // ------------------------------------------------------------------ issue, list, revoke, refresh
+
+    @Override
+    public IssuedToken issue(TokenRequest request, Principal issuer) {
+        String group = name("group", request.group());
+        String user = name("user", request.user());
+        long lifetime = lifetime(request.expirationSeconds());
+        Long limit = request.writeLimit();
+        if (limit != null && limit < 0) {
+            throw invalid("--limit must be 0 or more writes");
+        }
+        List<String> actions = request.actions().isEmpty() ? Actions.DEFAULT : request.actions();
+        for (String action : actions) {
+            if (!Actions.ALL.contains(action)) {
+                throw invalid("unknown action '" + action + "'; known: " + String.join(", ", Actions.ALL));
+            }
+        }
+        List<String> resources = request.resources().isEmpty() ? List.of("*") : request.resources();
+        for (String resource : resources) {
+            if (resource.isBlank()
+                    || resource.length() > 300
+                    || resource.chars().anyMatch(c -> c < 0x20)) {
+                throw invalid("resource '" + resource + "' is not a valid resource glob");
+            }
+        }
+        if (!issuer.isAdministrator()) {
+            // A token manager can hand on what it holds, not more.
+            for (String action : actions) {
+                if (!issuer.actions().contains(action)) {
+                    throw forbidden("forbidden: " + issuer + " cannot grant " + action + ", which it does not hold");
+                }
+            }
+            for (String resource : resources) {
+                if (issuer.resources().stream().noneMatch(own -> Principal.matches(own, resource))) {
+                    throw forbidden("forbidden: " + issuer + " cannot grant " + resource + ", which it does not hold");
+                }
+            }
+        }
+        long now = now();
+        TokenRecord record = new TokenRecord(
+                UUID.randomUUID().toString(),
+                group,
+                user,
+                now,
+                now + lifetime,
+                lifetime,
+                request.keepAlive(),
+                limit,
+                limit,
+                List.copyOf(new java.util.LinkedHashSet<>(actions)),
+                resources,
+                issuer.toString(),
+                false);
+        save(record, true);
+        records.put(record.id, record);
+        return new IssuedToken(sign(record), info(record));
+    }
+
+    private String sign(TokenRecord record) {
+        ObjectNode claims = jwt.newClaims();
+        claims.put("iss", "eventdbx");
+        claims.put("sub", record.group + ":" + record.user);
+        claims.put("jti", record.id);
+        claims.put("iat", record.issuedAt);
+        claims.put("nbf", record.issuedAt);
+        claims.put("exp", record.expiresAt);
+        claims.put("group", record.group);
+        claims.put("user", record.user);
+        ArrayNode actions = claims.putArray("actions");
+        record.actions.forEach(actions::add);
+        ArrayNode resources = claims.putArray("resources");
+        record.resources.forEach(resources::add);
+        ObjectNode limits = claims.putObject("limits");
+        if (record.writeLimit == null) {
+            limits.putNull("write_events");
+        } else {
+            limits.put("write_events", record.writeLimit);
+        }
+        limits.put("keep_alive", record.keepAlive);
+        return jwt.sign(claims);
+    }
+
+    @Override
+    public List<TokenInfo> list() {
+        List<TokenInfo> out = new ArrayList<>();
+        records.values().stream()
+                .sorted(Comparator.comparingLong((TokenRecord r) -> r.issuedAt).reversed())
+                .forEach(r -> out.add(info(r)));
+        return out;
+    }
+
+    @Override
+    public TokenInfo revoke(String token) {
+        TokenRecord record = recordOf(token);
+        synchronized (record) {
+            record.revoked = true;
+            save(record, true);
+            return info(record);
+        }
+    }
+
+    @Override
+    public TokenInfo refresh(String token, Long expirationSeconds, Long writeLimit) {
+        TokenRecord record = recordOf(token);
+        if (writeLimit != null && writeLimit < 0) {
+            throw invalid("--limit must be 0 or more writes");
+        }
+        synchronized (record) {
+            if (record.revoked) {
+                throw Jwt.unauthenticated("the token has been revoked and cannot be refreshed");
+            }
+            if (expirationSeconds != null) {
+                record.lifetime = lifetime(expirationSeconds);
+                record.expiresAt = now() + record.lifetime;
+            }
+            if (writeLimit != null) {
+                record.writeLimit = record.writeLimit == null ? writeLimit : Math.max(record.writeLimit, writeLimit);
+                record.remaining = writeLimit;
+            }
+            save(record, true);
+            return info(record);
+        }
+    }
+
+    /** The record of a token this server signed, whatever its state. */
+    private TokenRecord recordOf(String token) {
+        JsonNode claims = jwt.verify(token);
+        TokenRecord record = records.get(claims.path("jti").asText());
+        if (record == null) {
+            throw Jwt.unauthenticated("the token is not known to this server");
+        }
+        return record;
+    }
+
+    // ------------------------------------------------------------------ authentication and write limits
+
+    @Override
+    public Principal authenticate(String token) {
+        TokenRecord record = recordOf(token);
+        long now = now();
+        synchronized (record) {
+            if (record.revoked) {
+                throw Jwt.unauthenticated("the token has been revoked");
+            }
+            if (now > record.expiresAt + CLOCK_SKEW_SECONDS) {
+                throw Jwt.unauthenticated("the token expired at " + Instant.ofEpochSecond(record.expiresAt));
+            }
+            if (record.keepAlive && now + record.lifetime - record.expiresAt >= 1) {
+                record.expiresAt = now + record.lifetime;
+                save(record, false);
+            }
+            return new Principal(record.group, record.user, record.id, new HashSet<>(record.actions), record.resources);
+        }
+    }
+
+    @Override
+    public void consumeWrites(Principal principal, int count) {
+        TokenRecord record = principal.tokenId() == null ? null : records.get(principal.tokenId());
+        if (record == null) {
+            return;
+        }
+        synchronized (record) {
+            if (record.remaining == null) {
+                return;
+            }
+            if (record.remaining < count) {
+                throw forbidden("forbidden: the token's write limit is reached (" + record.remaining + " of "
+                        + record.writeLimit + " writes left, " + count + " needed)");
+            }
+            record.remaining -= count;
+            save(record, true);
+        }
+    }
+
+    @Override
+    public void refundWrites(Principal principal, int count) {
+        TokenRecord record = principal.tokenId() == null ? null : records.get(principal.tokenId());
+        if (record == null) {
+            return;
+        }
+        synchronized (record) {
+            if (record.remaining != null) {
+                record.remaining = Math.min(record.writeLimit, record.remaining + count);
+                save(record, false);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ records
+
+    private TokenInfo info(TokenRecord r) {
+        synchronized (r) {
+            String status = r.revoked ? "revoked" : now() > r.expiresAt + CLOCK_SKEW_SECONDS ? "expired" : "active";
+            return new TokenInfo(
+                    r.id,
+                    r.group,
+                    r.user,
+                    status,
+                    Instant.ofEpochSecond(r.issuedAt).toString(),
+                    Instant.ofEpochSecond(r.expiresAt).toString(),
+                    r.writeLimit,
+                    r.remaining,
+                    r.keepAlive,
+                    r.actions,
+                    r.resources,
+                    r.issuedBy);
+        }
+    }
+
+    private void save(TokenRecord r, boolean sync) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", r.id);
+        node.put("group", r.group);
+        node.put("user", r.user);
+        node.put("issued_at", r.issuedAt);
+        node.put("expires_at", r.expiresAt);
+        node.put("lifetime", r.lifetime);
+        node.put("keep_alive", r.keepAlive);
+        if (r.writeLimit != null) {
+            node.put("write_limit", r.writeLimit);
+            node.put("remaining", r.remaining);
+        }
+        r.actions.forEach(node.putArray("actions")::add);
+        r.resources.forEach(node.putArray("resources")::add);
+        node.put("issued_by", r.issuedBy);
+        node.put("revoked", r.revoked);
+        try {
+            byte[] key = key(r.id);
+            byte[] sealed = protector.seal(SCOPE, key, json.writeValueAsBytes(node));
+            storage.write(new WriteBatch().put(key, sealed), sync);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store token " + r.id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private TokenRecord decode(KeyValue kv) throws IOException {
+        JsonNode n;
+        try {
+            n = json.readTree(protector.open(SCOPE, kv.key(), kv.value()));
+        } catch (TamperedDataException e) {
+            throw new IOException("a stored token record is damaged: " + e.getMessage(), e);
+        }
+        List<String> actions = new ArrayList<>();
+        n.path("actions").forEach(a -> actions.add(a.asText()));
+        List<String> resources = new ArrayList<>();
+        n.path("resources").forEach(r -> resources.add(r.asText()));
+        Long limit = n.has("write_limit") ? n.get("write_limit").asLong() : null;
+        Long remaining = n.has("remaining") ? n.get("remaining").asLong() : null;
+        return new TokenRecord(
+                n.path("id").asText(),
+                n.path("group").asText(),
+                n.path("user").asText(),
+                n.path("issued_at").asLong(),
+                n.path("expires_at").asLong(),
+                n.path("lifetime").asLong(),
+                n.path("keep_alive").asBoolean(),
+                limit,
+                remaining,
+                actions,
+                resources,
+                n.path("issued_by").asText(),
+                n.path("revoked").asBoolean());
+    }
+
+    private static byte[] key(String id) {
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[idBytes.length + 1];
+        key[0] = PREFIX;
+        System.arraycopy(idBytes, 0, key, 1, idBytes.length);
+        return key;
+    }
+
+    private static String name(String what, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw invalid("--" + what + " must be 1 to 64 of A-Z a-z 0-9 . _ @ -");
+        }
+        return value;
+    }
+
+    private static long lifetime(Long seconds) {
+        long s = seconds == null ? DEFAULT_LIFETIME_SECONDS : seconds;
+        if (s < 1 || s > MAX_LIFETIME_SECONDS) {
+            throw invalid("--expiration must be between 1 and " + MAX_LIFETIME_SECONDS + " seconds");
+        }
+        return s;
+    }
+
+    private static TokenException invalid(String message) {
+        return new TokenException(Reason.INVALID, message);
+    }
+
+    private static TokenException forbidden(String message) {
+        return new TokenException(Reason.FORBIDDEN, message);
+    }
+}
