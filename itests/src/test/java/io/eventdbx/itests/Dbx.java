@@ -54,8 +54,13 @@ final class Dbx {
     }
 
     Result runWithInput(String input, String... args) {
+        return runWith(Map.of(), input, args);
+    }
+
+    /** Runs with extra environment variables (the inherited {@code EVENTDBX_*} ones are always removed). */
+    Result runWith(Map<String, String> environment, String input, String... args) {
         try {
-            Process process = start(args);
+            Process process = start(environment, args);
             process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
             process.getOutputStream().close();
             CompletableFuture<String> out = drain(process.getInputStream());
@@ -75,6 +80,10 @@ final class Dbx {
 
     /** Starts {@code dbx} with {@code --data-dir} prepended to the command's own options. */
     Process start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    Process start(Map<String, String> extraEnvironment, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(HOME.resolve("bin/dbx").toString());
         command.add("--data-dir");
@@ -84,6 +93,7 @@ final class Dbx {
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("EVENTDBX_"));
         env.put("HOME", userHome.toString());
+        env.putAll(extraEnvironment);
         return builder.start();
     }
 

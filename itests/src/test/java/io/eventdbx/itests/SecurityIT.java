@@ -91,9 +91,9 @@ class SecurityIT {
         Dbx dbx = new Dbx(temp);
         assertEquals(0, dbx.run("start").exit());
         try {
-            long expiringIssuedAt = System.nanoTime();
             String expiring =
                     token(dbx, "--group", "g", "--user", "expiring", "--expiration", "1", "--action", "admin");
+            long expiringIssuedAt = System.nanoTime(); // the token was issued before this
             for (int i = 1; i <= 3; i++) {
                 assertEquals(
                         0,
@@ -227,7 +227,8 @@ class SecurityIT {
                 check(failures, c, "allowed", as(server, allowed, c.argv()), 0);
             }
             // expired: wait out the lifetime and the 30 s of clock skew
-            long waitMillis = 32_000 - (System.nanoTime() - expiringIssuedAt) / 1_000_000;
+            // lifetime 1 s + 30 s of skew, checked in whole seconds: 33 s after issue is past it
+            long waitMillis = 33_000 - (System.nanoTime() - expiringIssuedAt) / 1_000_000;
             if (waitMillis > 0) {
                 Thread.sleep(waitMillis); // a token's expiry is a point in time: nothing to poll
             }
@@ -310,6 +311,17 @@ class SecurityIT {
             Dbx.Result viaLauncher = dbx.run("aggregate", "get", "patient", "p-2", "--token", auditor);
             assertEquals(DENIED, viaLauncher.exit(), viaLauncher.toString());
             assertTrue(viaLauncher.err().contains("forbidden"), viaLauncher.toString());
+            Dbx.Result viaEnvironment =
+                    dbx.runWith(Map.of("EVENTDBX_TOKEN", auditor), "", "aggregate", "get", "patient", "p-1", "--json");
+            assertEquals(0, viaEnvironment.exit(), viaEnvironment.toString());
+            assertEquals(
+                    DENIED,
+                    dbx.runWith(Map.of("EVENTDBX_TOKEN", auditor), "", "aggregate", "get", "patient", "p-2")
+                            .exit());
+            assertEquals(
+                    UNAUTHENTICATED,
+                    dbx.runWith(Map.of("EVENTDBX_TOKEN", "nonsense"), "", "aggregate", "list")
+                            .exit());
         } finally {
             assertEquals(0, dbx.run("stop").exit());
         }
@@ -360,6 +372,14 @@ class SecurityIT {
             byte[] bytes = Files.readAllBytes(file);
             assertFalse(contains(bytes, needle), "the marker is readable in " + file);
         }
+        // the keys themselves never reach the log
+        String log = Files.readString(dbx.dataDir.resolve("logs/eventdbx.log"));
+        assertFalse(
+                log.contains(
+                        Files.readString(dbx.dataDir.resolve("keys/master.key")).strip()),
+                "master key in the log");
+        assertFalse(log.contains("a-long-"), "a configured secret in the log");
+        assertTrue(log.contains(dbx.dataDir.resolve("keys").toString()), "the log says where the generated keys are");
         // a restarted server (keys from the files only) reads everything back, before and after both rotations
         assertEquals(0, dbx.run("start").exit());
         try {

@@ -71,6 +71,11 @@ public final class CryptoComponent implements DataProtector, KeyManagement {
                     "generated a random master key and data-encryption key in {} (owner-only); set your own with"
                             + " dbx config --master-key <secret> --dek <secret>",
                     keys);
+        } else {
+            LOG.info(
+                    "encryption at rest with the keys in {} (master key id {})",
+                    keys,
+                    ring.describe().get("master_key_id"));
         }
     }
 
