@@ -11,6 +11,7 @@ import io.eventdbx.api.SnapshotRecord;
 import io.eventdbx.api.StagedEvent;
 import io.eventdbx.api.VerifyResult;
 import io.eventdbx.crypto.api.DataProtector;
+import io.eventdbx.schema.api.SchemaValidator;
 import io.eventdbx.store.api.StorageEngine;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +41,15 @@ public final class EventStoreComponent implements EventStore {
      *
      * @param storage the storage engine
      * @param protector encryption at rest
+     * @param schemas admits events under the schemas and the restriction mode
      * @param config the runtime configuration ({@code memory_threshold} bounds the head cache)
      */
     @Activate
     public EventStoreComponent(
-            @Reference StorageEngine storage, @Reference DataProtector protector, Map<String, Object> config) {
+            @Reference StorageEngine storage,
+            @Reference DataProtector protector,
+            @Reference SchemaValidator schemas,
+            Map<String, Object> config) {
         Object threshold = config.get("memory_threshold");
         int cached =
                 threshold instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : DEFAULT_CACHED_HEADS;
@@ -52,7 +57,7 @@ public final class EventStoreComponent implements EventStore {
         int maxPayload = limit instanceof Number n ? n.intValue() : EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES;
         Object every = config.get("snapshot_threshold");
         long snapshotThreshold = every instanceof Number n ? n.longValue() : 0;
-        this.engine = new EventStoreEngine(storage, protector, cached, maxPayload, snapshotThreshold);
+        this.engine = new EventStoreEngine(storage, protector, schemas, cached, maxPayload, snapshotThreshold);
     }
 
     @Deactivate

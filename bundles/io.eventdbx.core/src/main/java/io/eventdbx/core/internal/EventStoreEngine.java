@@ -18,6 +18,9 @@ import io.eventdbx.integrity.EventHash;
 import io.eventdbx.integrity.Hex;
 import io.eventdbx.integrity.MerkleFrontier;
 import io.eventdbx.integrity.MerkleProofs;
+import io.eventdbx.schema.api.Admission;
+import io.eventdbx.schema.api.SchemaValidator;
+import io.eventdbx.schema.api.SchemaViolation;
 import io.eventdbx.store.api.KeyValue;
 import io.eventdbx.store.api.StorageEngine;
 import java.io.IOException;
@@ -45,6 +48,8 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
 
     private final StorageEngine storage;
     private final Codec codec;
+    // null: no schemas (tests, benchmarks)
+    private final SchemaValidator validator;
     private final HeadCache heads;
     private final Committer committer;
     private final int maxPayloadBytes;
@@ -77,18 +82,17 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
      * @param snapshotThreshold take a snapshot every this many events of an aggregate; 0 for never
      */
     public EventStoreEngine(StorageEngine storage, int cachedHeads, int maxPayloadBytes, long snapshotThreshold) {
-        this(storage, new PlaintextProtector(), cachedHeads, maxPayloadBytes, snapshotThreshold);
+        this(storage, new PlaintextProtector(), null, cachedHeads, maxPayloadBytes, snapshotThreshold);
     }
 
     /**
-     * Opens the store on an engine, taking a snapshot every {@code snapshotThreshold} events.
+     * Opens the store on an engine without schemas, taking a snapshot every {@code snapshotThreshold} events.
      *
      * @param storage the storage engine; the caller closes it after this
      * @param protector seals payloads, states, snapshots and staged events
      * @param cachedHeads how many aggregate heads to keep in memory
      * @param maxPayloadBytes the payload size limit
      * @param snapshotThreshold take a snapshot every this many events of an aggregate; 0 for never
-     * @throws EventStoreException if the store cannot be read
      */
     public EventStoreEngine(
             StorageEngine storage,
@@ -96,7 +100,30 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             int cachedHeads,
             int maxPayloadBytes,
             long snapshotThreshold) {
+        this(storage, protector, null, cachedHeads, maxPayloadBytes, snapshotThreshold);
+    }
+
+    /**
+     * Opens the store on an engine, taking a snapshot every {@code snapshotThreshold} events.
+     *
+     * @param storage the storage engine; the caller closes it after this
+     * @param protector seals payloads, states, snapshots and staged events
+     * @param validator admits events under the schemas and the restriction mode; null for none
+     * @param cachedHeads how many aggregate heads to keep in memory
+     * @param maxPayloadBytes the payload size limit
+     * @param snapshotThreshold take a snapshot every this many events of an aggregate; 0 for never (a schema's
+     *     own threshold wins)
+     * @throws EventStoreException if the store cannot be read
+     */
+    public EventStoreEngine(
+            StorageEngine storage,
+            DataProtector protector,
+            SchemaValidator validator,
+            int cachedHeads,
+            int maxPayloadBytes,
+            long snapshotThreshold) {
         this.codec = new Codec(protector);
+        this.validator = validator;
         this.snapshotThreshold = snapshotThreshold;
         List<KeyValue> firstStaged = scanStatic(storage, Keys.staged(0), Keys.stagedEnd(), 1, false);
         this.stagedFloor =
@@ -137,7 +164,8 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             String note,
             Long expected,
             IssuedBy issuedBy,
-            Codec.Payload payload) {}
+            Codec.Payload payload,
+            Admission admission) {}
 
     @Override
     public EventRecord append(AppendRequest request) {
@@ -183,7 +211,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                         issuedBy == null ? null : issuedBy.group(),
                         issuedBy == null ? null : issuedBy.user(),
                         prepared.note(),
-                        null,
+                        prepared.admission().schemaVersion(),
                         payload)
                 .hash();
         MerkleFrontier frontier = base.frontier().append(hash);
@@ -199,7 +227,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                 now,
                 issuedBy,
                 prepared.note(),
-                null,
+                prepared.admission().schemaVersion(),
                 version,
                 0,
                 hashHex,
@@ -272,8 +300,43 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             throw new EventStoreException(
                     Code.INVALID_ARGUMENT, "payload is larger than " + maxPayloadBytes + " bytes");
         }
+        Admission admission;
+        try {
+            admission = validator == null ? Admission.NONE : validator.admit(type, eventType, parsed.members());
+        } catch (SchemaViolation e) {
+            throw new EventStoreException(Code.INVALID_ARGUMENT, "schema violation: " + e.getMessage());
+        }
         return new Prepared(
-                type, id, eventType, eventId, request.eventId() != null, note, expected, request.issuedBy(), parsed);
+                type,
+                id,
+                eventType,
+                eventId,
+                request.eventId() != null,
+                note,
+                expected,
+                request.issuedBy(),
+                parsed,
+                admission);
+    }
+
+    /** A locked field of the schema keeps the first value it gets: refuses a different one. */
+    private static void checkLockedFields(Prepared prepared, Head head) {
+        if (head == null || prepared.admission().lockedFields().isEmpty()) {
+            return;
+        }
+        for (String field : prepared.admission().lockedFields()) {
+            String value = prepared.payload().members().get(field);
+            String current = head.state().get(field);
+            if (value == null || current == null || current.equals("null")) {
+                continue;
+            }
+            if (!current.equals(Head.normalise(value))) {
+                throw new EventStoreException(
+                        Code.INVALID_ARGUMENT,
+                        "schema violation: aggregate type " + prepared.type() + ", event " + prepared.eventType()
+                                + ", field " + field + ": the field is locked and already set to " + current);
+            }
+        }
     }
 
     /**
@@ -316,6 +379,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                     Code.CONFLICT,
                     "expected version " + expected + " of " + type + "/" + id + " but it is at version " + current);
         }
+        checkLockedFields(prepared, head);
         Computed computed = speculation != null && speculation.base() == head
                 ? speculation
                 : compute(head, prepared, context.now(), false);
@@ -329,7 +393,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                 computed.now(),
                 issuedBy,
                 note,
-                null,
+                prepared.admission().schemaVersion(),
                 version,
                 context.nextPosition(),
                 computed.hash(),
@@ -344,7 +408,10 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                     Keys.idempotency(type, id, eventId),
                     ByteBuffer.allocate(8).putLong(version).array());
         }
-        if (snapshotThreshold > 0 && version % snapshotThreshold == 0) {
+        // the schema's interval, if it sets one, else the configured one
+        Long schemaThreshold = prepared.admission().snapshotThreshold();
+        long every = schemaThreshold != null ? schemaThreshold : snapshotThreshold;
+        if (every > 0 && version % every == 0) {
             Head next = context.head(type, id);
             context.put(
                     Keys.snapshot(type, id, version),
@@ -355,7 +422,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                             next.stateJson(),
                             record.merkleRoot(),
                             record.createdAt(),
-                            "automatic, every " + snapshotThreshold + " events")));
+                            "automatic, every " + every + " events")));
         }
         return record;
     }

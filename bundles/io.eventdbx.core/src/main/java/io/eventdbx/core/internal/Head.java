@@ -63,7 +63,7 @@ record Head(
     }
 
     /** Scalars become strings ("42.5", "true"); strings, null, objects and arrays stay as they are. */
-    private static String normalise(String canonicalValue) {
+    static String normalise(String canonicalValue) {
         char first = canonicalValue.charAt(0);
         if (first == '"' || first == '{' || first == '[' || canonicalValue.equals("null")) {
             return canonicalValue;

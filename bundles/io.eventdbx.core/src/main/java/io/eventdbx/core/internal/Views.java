@@ -32,6 +32,9 @@ final class Views {
         if (e.note() != null) {
             metadata.put("note", e.note());
         }
+        if (e.schemaVersion() != null) {
+            metadata.put("schema_version", e.schemaVersion());
+        }
         view.put("metadata", metadata);
         view.put("version", e.version());
         view.put("position", e.position());
