@@ -44,7 +44,7 @@ class SchemaIT {
             assertTrue(refused(dbx, 2, "schema", "create", "patient", "--events", "x")
                     .contains("already exists"));
             ok(dbx, "schema", "add", "patient", "--events", "discharged,transferred");
-            ok(dbx, "schema", "remove", "patient", "transferred");
+            ok(dbx, "schema", "remove", "--aggregate", "patient", "transferred"); // EventfulDB's form
             assertTrue(refused(dbx, 2, "schema", "remove", "patient", "nope").contains("has no event nope"));
             ok(dbx, "schema", "annotate", "patient", "admitted", "--note", "first contact");
             JsonNode annotated = show(dbx, "schema", "show", "patient", "--json");

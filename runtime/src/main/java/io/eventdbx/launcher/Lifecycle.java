@@ -6,6 +6,7 @@ import io.eventdbx.command.api.UsageException;
 import io.eventdbx.command.support.CommandRunner;
 import io.eventdbx.command.support.JsonOption;
 import io.eventdbx.command.support.SimpleCommandContext;
+import io.eventdbx.command.support.TokenArgument;
 import io.eventdbx.config.ApiSelection;
 import io.eventdbx.config.ConfigException;
 import io.eventdbx.config.ConfigLoader;
@@ -333,7 +334,7 @@ final class Lifecycle {
         boolean subject = command.equals("token")
                 && args.size() > 0
                 && (args.get(0).equals("revoke") || args.get(0).equals("refresh"));
-        String token = subject ? null : takeToken(argv);
+        String token = subject ? null : TokenArgument.take(argv, 1);
         if (token == null) {
             token = environment.get("EVENTDBX_TOKEN");
         }
@@ -378,22 +379,6 @@ final class Lifecycle {
         out.print(buffer.toString(StandardCharsets.UTF_8));
         out.flush();
         return exit;
-    }
-
-    /** Removes {@code --token <value>} or {@code --token=<value>} from a command line; returns the value. */
-    static String takeToken(List<String> argv) {
-        String token = null;
-        for (int i = 1; i < argv.size(); i++) {
-            String arg = argv.get(i);
-            if (arg.equals("--token") && i + 1 < argv.size()) {
-                token = argv.remove(i + 1);
-                argv.remove(i--);
-            } else if (arg.startsWith("--token=")) {
-                token = arg.substring("--token=".length());
-                argv.remove(i--);
-            }
-        }
-        return token;
     }
 
     private ControlClient connect(DataDirectory dir, PidFile pid) throws IOException {

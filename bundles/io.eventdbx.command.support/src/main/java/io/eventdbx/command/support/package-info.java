@@ -5,7 +5,7 @@
  * <p>Signatures use JDK types only; picocli stays an implementation detail of the commands that use it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.eventdbx.command.support;
 
 import org.osgi.annotation.bundle.Export;

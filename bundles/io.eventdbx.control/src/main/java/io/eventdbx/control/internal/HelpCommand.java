@@ -13,7 +13,11 @@ import org.osgi.service.component.annotations.Reference;
 /** {@code dbx help}: the commands this runtime has, with one line each. */
 @CommandCapability("help")
 @Component(
-        property = {DbxCommand.NAME_PROPERTY + "=help", DbxCommand.DESCRIPTION_PROPERTY + "=List the available commands"
+        property = {
+            DbxCommand.NAME_PROPERTY + "=help",
+            DbxCommand.DESCRIPTION_PROPERTY + "=List the available commands",
+            // any authenticated caller may list commands: nothing in it is secret
+            DbxCommand.AUTHORIZES_PROPERTY + "=true"
         })
 public final class HelpCommand implements DbxCommand {
 

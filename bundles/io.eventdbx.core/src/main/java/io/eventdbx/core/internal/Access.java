@@ -4,6 +4,7 @@ import io.eventdbx.api.AggregateState;
 import io.eventdbx.api.Page;
 import io.eventdbx.command.api.CommandContext;
 import io.eventdbx.command.support.SimpleCommandContext;
+import io.eventdbx.command.support.TokenArgument;
 import io.eventdbx.token.api.Actions;
 import io.eventdbx.token.api.Principal;
 import io.eventdbx.token.api.TokenException;
@@ -55,19 +56,7 @@ record Access(Principal principal) {
      * @throws TokenException UNAUTHENTICATED if the token is refused
      */
     static CommandContext withToken(CommandContext context, List<String> args, TokenService tokens) {
-        String token = null;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--token") && i + 1 < args.size()) {
-                token = args.remove(i + 1);
-                args.remove(i);
-                i--;
-            } else if (arg.startsWith("--token=")) {
-                token = arg.substring("--token=".length());
-                args.remove(i);
-                i--;
-            }
-        }
+        String token = TokenArgument.take(args, 0);
         if (token == null) {
             return context;
         }

@@ -138,29 +138,37 @@ final class EnvelopeProtector implements DataProtector {
         long newest = Long.MIN_VALUE;
         byte[] current = null;
         for (KeyValue kv : stored) {
-            long id = ByteBuffer.wrap(kv.key(), kv.key().length - 8, 8).getLong();
-            ByteBuffer value = ByteBuffer.wrap(kv.value());
-            if (value.get() != FORMAT) {
-                throw new TamperedDataException("a stored key of " + scope + " is malformed");
-            }
-            long created = value.getLong();
-            byte[] dekIdBytes = new byte[16];
-            value.get(dekIdBytes);
-            String dekId = new String(dekIdBytes, StandardCharsets.US_ASCII);
-            byte[] dek = ring.dek(dekId);
-            byte[] key = dek == null ? null : gcm.open(dek, keyAad(scope, id, dekId), kv.value(), value.position());
-            if (key == null) {
-                throw new TamperedDataException("a stored key of " + scope + " does not open (data-encryption key "
-                        + dekId + (dek == null ? " is missing)" : " does not match)"));
-            }
-            all.put(id, key);
-            if (created > newest) {
-                newest = created;
-                currentId = id;
-                current = key;
+            StoredKey k = parse(scope, kv);
+            all.put(k.id(), k.key());
+            if (k.created() > newest) {
+                newest = k.created();
+                currentId = k.id();
+                current = k.key();
             }
         }
         return new ScopeKeys(currentId, current, Map.copyOf(all));
+    }
+
+    /** A stored scope key, opened. */
+    private record StoredKey(long id, long created, byte[] key) {}
+
+    private StoredKey parse(String scope, KeyValue kv) {
+        long id = ByteBuffer.wrap(kv.key(), kv.key().length - 8, 8).getLong();
+        ByteBuffer value = ByteBuffer.wrap(kv.value());
+        if (value.get() != FORMAT) {
+            throw new TamperedDataException("a stored key of " + scope + " is malformed");
+        }
+        long created = value.getLong();
+        byte[] dekIdBytes = new byte[16];
+        value.get(dekIdBytes);
+        String dekId = new String(dekIdBytes, StandardCharsets.US_ASCII);
+        byte[] dek = ring.dek(dekId);
+        byte[] key = dek == null ? null : gcm.open(dek, keyAad(scope, id, dekId), kv.value(), value.position());
+        if (key == null) {
+            throw new TamperedDataException("a stored key of " + scope + " does not open (data-encryption key " + dekId
+                    + (dek == null ? " is missing)" : " does not match)"));
+        }
+        return new StoredKey(id, created, key);
     }
 
     private ScopeKeys create(String scope) {
@@ -231,19 +239,8 @@ final class EnvelopeProtector implements DataProtector {
                 byte[] k = kv.key();
                 int zero = k.length - 9;
                 String scope = new String(k, 1, zero - 1, StandardCharsets.UTF_8);
-                long id = ByteBuffer.wrap(k, k.length - 8, 8).getLong();
-                ByteBuffer value = ByteBuffer.wrap(kv.value());
-                value.get();
-                long created = value.getLong();
-                byte[] dekIdBytes = new byte[16];
-                value.get(dekIdBytes);
-                String dekId = new String(dekIdBytes, StandardCharsets.US_ASCII);
-                byte[] dek = ring.dek(dekId);
-                byte[] key = dek == null ? null : gcm.open(dek, keyAad(scope, id, dekId), kv.value(), value.position());
-                if (key == null) {
-                    throw new TamperedDataException("a stored key of " + scope + " does not open");
-                }
-                batch.put(k, sealKey(scope, id, key, created));
+                StoredKey stored = parse(scope, kv);
+                batch.put(k, sealKey(scope, stored.id(), stored.key(), stored.created()));
                 count++;
             }
             if (page.size() < 1000) {

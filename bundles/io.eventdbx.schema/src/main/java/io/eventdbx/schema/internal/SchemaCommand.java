@@ -48,7 +48,8 @@ public final class SchemaCommand implements DbxCommand {
     }
 
     @Override
-    public int execute(CommandContext context, List<String> args) {
+    public int execute(CommandContext context, List<String> given) {
+        List<String> args = aggregateAsName(given);
         CommandLine line = new CommandLine(new Root());
         for (Object sub : List.of(
                 new Create(),
@@ -63,6 +64,30 @@ public final class SchemaCommand implements DbxCommand {
         }
         line.getSubcommands().values().forEach(sub -> ((Sub) sub.getCommand()).context = context);
         return runner.run("dbx schema", line, context, args);
+    }
+
+    /**
+     * EventfulDB's form: {@code schema <sub> --aggregate <name> …} means {@code schema <sub> <name> …}, for every
+     * sub-command (those whose name is followed by an event or field take it positionally).
+     */
+    static List<String> aggregateAsName(List<String> args) {
+        List<String> out = new ArrayList<>(args);
+        for (int i = 1; i < out.size(); i++) {
+            String arg = out.get(i);
+            String name = null;
+            if (arg.equals("--aggregate") && i + 1 < out.size()) {
+                name = out.remove(i + 1);
+                out.remove(i);
+            } else if (arg.startsWith("--aggregate=")) {
+                name = arg.substring("--aggregate=".length());
+                out.remove(i);
+            }
+            if (name != null) {
+                out.add(1, name);
+                break;
+            }
+        }
+        return out;
     }
 
     @Command(name = "schema", mixinStandardHelpOptions = true, description = "Manage schemas.")
