@@ -47,6 +47,8 @@ final class FrameworkRunner {
      * @param mode {@code server} or {@code embedded}
      * @param flags settings given as command-line flags, by key, passed on as {@code eventdbx.flag.<key>}
      */
+    private final Map<String, String> extra = new HashMap<>();
+
     FrameworkRunner(Distribution distribution, DataDirectory dataDirectory, String mode, Map<String, String> flags) {
         this.distribution = distribution;
         this.dataDirectory = dataDirectory;
@@ -62,6 +64,11 @@ final class FrameworkRunner {
      * @return the framework's bundle context
      * @throws LauncherException if a bundle is missing or does not start
      */
+    /** Sets a framework property for the next {@link #boot} (for example the HTTP port of Felix HTTP). */
+    void frameworkProperty(String key, String value) {
+        extra.put(key, value);
+    }
+
     BundleContext boot(List<Feature> features) {
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, dataDirectory.frameworkCache().toString());
@@ -70,6 +77,7 @@ final class FrameworkRunner {
         props.put("eventdbx.data.dir", dataDirectory.root().toString());
         props.put("eventdbx.config.file", dataDirectory.configFile().toString());
         props.put("eventdbx.mode", mode);
+        props.putAll(extra);
         flags.forEach((key, value) -> props.put("eventdbx.flag." + key, value));
         props.put("felix.fileinstall.dir", dataDirectory.deployDir().toString());
         props.put("felix.fileinstall.poll", "1000");

@@ -82,6 +82,8 @@ final class Server {
             throw e;
         }
         FrameworkRunner runner = new FrameworkRunner(distribution, dir, "server", flags);
+        // the rest feature's Felix HTTP listens on the configured port
+        runner.frameworkProperty("org.osgi.service.http.port", String.valueOf(config.port()));
         Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.now());
         try {
             runner.boot(distribution.select("server", config.apis()));

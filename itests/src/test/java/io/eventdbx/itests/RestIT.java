@@ -1,0 +1,285 @@
+package io.eventdbx.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The REST API over real HTTP against a running server: endpoints, errors, authentication, the seed's cURL. */
+class RestIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String base;
+
+    record Reply(int status, JsonNode body, String raw) {}
+
+    private Reply send(String method, String path, String token, String contentType, byte[] body, String... headers)
+            throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        request.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode node = response.body().isEmpty() ? null : JSON.readTree(response.body());
+        return new Reply(response.statusCode(), node, response.body());
+    }
+
+    private Reply get(String path, String token) throws Exception {
+        return send("GET", path, token, null, null);
+    }
+
+    private Reply post(String token, String json, String... headers) throws Exception {
+        return send("POST", "/v1/events", token, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private static void expect(int status, String code, Reply reply) {
+        assertEquals(status, reply.status(), reply.raw());
+        if (code != null) {
+            assertEquals(code, reply.body().path("code").asText(), reply.raw());
+            assertFalse(reply.body().path("message").asText().isBlank(), reply.raw());
+        }
+    }
+
+    private static String token(Dbx dbx, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("token", "generate", "--json"));
+        args.addAll(List.of(options));
+        Dbx.Result result = dbx.run(args.toArray(String[]::new));
+        assertEquals(0, result.exit(), result.toString());
+        return JSON.readTree(result.out()).path("token").asText();
+    }
+
+    /** Waits until the HTTP listener answers (the whiteboard registers the servlet asynchronously). */
+    private void awaitHealth() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                if (get("/health", null).status() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("GET /health did not answer 200 within 30 s");
+            }
+            Thread.onSpinWait();
+            Thread.sleep(50); // polling a condition with a deadline, not waiting a fixed time
+        }
+    }
+
+    @Test
+    void endpointsErrorsAndAuthentication() throws Exception {
+        Dbx dbx = new Dbx(temp);
+        base = "http://127.0.0.1:" + dbx.httpPort;
+        assertEquals(0, dbx.run("start").exit());
+        try {
+            awaitHealth();
+            Reply health = get("/health", null);
+            assertEquals("ok", health.body().path("status").asText());
+
+            expect(401, "UNAUTHENTICATED", get("/v1/aggregates", null));
+            expect(401, "UNAUTHENTICATED", get("/v1/aggregates", "not-a-token"));
+            String writer = token(dbx, "--group", "clinic", "--user", "alice");
+
+            Reply created = post(
+                    writer,
+                    "{\"aggregate_type\":\"patient\",\"aggregate_id\":\"p-1\","
+                            + "\"event_type\":\"admitted\",\"payload\":{\"name\":\"Jane\",\"age\":42},\"note\":\"intake\"}");
+            expect(201, null, created);
+            assertEquals(1, created.body().path("version").asInt());
+            assertEquals(
+                    "clinic",
+                    created.body()
+                            .path("metadata")
+                            .path("issued_by")
+                            .path("group")
+                            .asText());
+            assertEquals(
+                    "alice",
+                    created.body()
+                            .path("metadata")
+                            .path("issued_by")
+                            .path("user")
+                            .asText());
+            assertEquals("intake", created.body().path("metadata").path("note").asText());
+
+            Reply state = get("/v1/aggregates/patient/p-1", writer);
+            expect(200, null, state);
+            assertEquals("Jane", state.body().path("state").path("name").asText());
+            assertEquals("42", state.body().path("state").path("age").asText());
+            expect(200, null, get("/v1/aggregates/patient/p-1?version=1", writer));
+            Reply events = get("/v1/aggregates/patient/p-1/events?skip=0&take=10", writer);
+            assertEquals(1, events.body().size());
+            Reply verify = get("/v1/aggregates/patient/p-1/verify", writer);
+            assertTrue(verify.body().path("ok").asBoolean(), verify.raw());
+            assertEquals(
+                    created.body().path("merkle_root").asText(),
+                    verify.body().path("merkle_root").asText());
+            Reply list = get("/v1/aggregates?take=5", writer);
+            assertEquals(
+                    "p-1", list.body().path("items").get(0).path("aggregate_id").asText());
+
+            // expected version (body and If-Match) and idempotency (body and Idempotency-Key)
+            String next =
+                    "{\"aggregate_type\":\"patient\",\"aggregate_id\":\"p-1\",\"event_type\":\"updated\",\"payload\":{\"a\":1}}";
+            expect(409, "CONFLICT", post(writer, next, "If-Match", "5"));
+            expect(201, null, post(writer, next, "If-Match", "1"));
+            Reply first = post(writer, next, "Idempotency-Key", "k-1");
+            Reply retry = post(writer, next, "Idempotency-Key", "k-1");
+            assertEquals(
+                    first.body().path("version").asInt(),
+                    retry.body().path("version").asInt());
+            assertEquals(
+                    3,
+                    get("/v1/aggregates/patient/p-1", writer)
+                            .body()
+                            .path("version")
+                            .asInt());
+
+            // bad input: clear errors, nothing written
+            expect(400, "INVALID_ARGUMENT", post(writer, "{\"aggregate_type\":"));
+            expect(400, "INVALID_ARGUMENT", post(writer, "[1,2]"));
+            expect(
+                    400,
+                    "INVALID_ARGUMENT",
+                    post(
+                            writer,
+                            "{\"aggregate_type\":\"patient\",\"aggregate_id\":\"p-1\",\"event_type\":\"x\",\"payload\":{},\"extra\":1}"));
+            expect(
+                    400,
+                    "INVALID_ARGUMENT",
+                    post(
+                            writer,
+                            "{\"aggregate_type\":\"patient\",\"aggregate_id\":\"p-1\",\"event_type\":\"x\",\"payload\":\"text\"}"));
+            expect(
+                    400,
+                    "INVALID_ARGUMENT",
+                    post(
+                            writer,
+                            "{\"aggregate_type\":\"patient\",\"aggregate_id\":\"../etc\",\"event_type\":\"x\",\"payload\":{}}"));
+            expect(400, "INVALID_ARGUMENT", send("POST", "/v1/events", writer, "application/json", new byte[] {
+                '{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'
+            }));
+            expect(
+                    415,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    send("POST", "/v1/events", writer, "text/plain", next.getBytes(StandardCharsets.UTF_8)));
+            byte[] huge =
+                    ("{\"aggregate_type\":\"patient\",\"aggregate_id\":\"p-1\",\"event_type\":\"x\",\"payload\":{\"big\":\""
+                                    + "x".repeat(2 << 20) + "\"}}")
+                            .getBytes(StandardCharsets.UTF_8);
+            expect(413, "PAYLOAD_TOO_LARGE", send("POST", "/v1/events", writer, "application/json", huge));
+            expect(400, "INVALID_ARGUMENT", get("/v1/aggregates?take=abc", writer));
+            expect(404, "NOT_FOUND", get("/v1/aggregates/patient/nobody", writer));
+            expect(404, "NOT_FOUND", get("/v1/nothing", writer));
+            expect(405, "METHOD_NOT_ALLOWED", send("DELETE", "/v1/aggregates/patient/p-1", writer, null, null));
+            assertEquals(
+                    3,
+                    get("/v1/aggregates/patient/p-1", writer)
+                            .body()
+                            .path("version")
+                            .asInt(),
+                    "nothing written");
+
+            // schema violations are 422
+            assertEquals(
+                    0,
+                    dbx.run("schema", "create", "order", "--events", "placed").exit());
+            expect(
+                    422,
+                    "SCHEMA_VIOLATION",
+                    post(
+                            writer,
+                            "{\"aggregate_type\":\"order\",\"aggregate_id\":\"o-1\",\"event_type\":\"x\",\"payload\":{}}"));
+
+            // authorization: an auditor reads one aggregate; a used-up write limit is 403
+            assertEquals(201, post(writer, next.replace("p-1", "p-2")).status());
+            String auditor = token(
+                    dbx,
+                    "--group",
+                    "auditors",
+                    "--user",
+                    "ann",
+                    "--action",
+                    "aggregate.read",
+                    "--resource",
+                    "aggregate:patient:p-1");
+            expect(200, null, get("/v1/aggregates/patient/p-1", auditor));
+            expect(403, "FORBIDDEN", get("/v1/aggregates/patient/p-2", auditor));
+            expect(403, "FORBIDDEN", post(auditor, next));
+            Reply visible = get("/v1/aggregates", auditor);
+            assertEquals(1, visible.body().path("items").size(), visible.raw());
+            String limited = token(dbx, "--group", "g", "--user", "l", "--limit", "1");
+            expect(201, null, post(limited, next.replace("p-1", "p-3")));
+            Reply over = post(limited, next.replace("p-1", "p-3"));
+            expect(403, "FORBIDDEN", over);
+            assertTrue(over.body().path("message").asText().contains("write limit"), over.raw());
+            assertEquals(0, dbx.run("token", "revoke", "--token", limited).exit());
+            expect(401, "UNAUTHENTICATED", get("/v1/aggregates", limited));
+
+            // the seed's cURL examples, as written (host and port of this test's server, a real token)
+            String seedPost = "{\n        \"aggregate_type\": \"patient\",\n        \"aggregate_id\": \"p-001\",\n"
+                    + "        \"event_type\": \"patient-updated\",\n        \"payload\": {\n          \"status\": \"inactive\",\n"
+                    + "          \"meta\": {\"source\": \"api\"}\n        }\n      }";
+            assertTrue(curl(
+                            "-X",
+                            "POST",
+                            "-H",
+                            "Authorization: Bearer " + writer,
+                            "-H",
+                            "Content-Type: application/json",
+                            "-d",
+                            seedPost,
+                            base + "/v1/events")
+                    .contains("\"event_type\":\"patient-updated\""));
+            assertTrue(curl(
+                            "-H",
+                            "Authorization: Bearer " + writer,
+                            base + "/v1/aggregates/patient/p-001/events?skip=0&take=10")
+                    .contains("\"aggregate_id\":\"p-001\""));
+            assertEquals("{\"status\":\"ok\"}", curl(base + "/health"));
+            assertTrue(curl("-H", "Authorization: Bearer " + writer, base + "/v1/aggregates")
+                    .contains("p-001"));
+        } finally {
+            assertEquals(0, dbx.run("stop").exit());
+        }
+    }
+
+    private static String curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), "curl " + String.join(" ", args) + ": " + out);
+        return out;
+    }
+}
