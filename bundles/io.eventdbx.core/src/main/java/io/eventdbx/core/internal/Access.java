@@ -20,18 +20,12 @@ record Access(Principal principal) {
      * @throws TokenException FORBIDDEN, naming the action and the aggregate
      */
     void require(String action, String type, String id) {
-        if (!allows(action, type, id)) {
-            throw new TokenException(
-                    TokenException.Reason.FORBIDDEN,
-                    "forbidden: " + principal + " may not " + action + " on " + Actions.aggregate(type, id));
-        }
+        principal.require(action, Actions.aggregate(type, id));
     }
 
     /** Refuses unless the caller may do an action on some aggregate (listings, which are then filtered). */
     void requireAny(String action) {
-        if (!principal.allowsAny(action)) {
-            throw new TokenException(TokenException.Reason.FORBIDDEN, "forbidden: " + principal + " may not " + action);
-        }
+        principal.requireAny(action);
     }
 
     boolean allows(String action, String type, String id) {

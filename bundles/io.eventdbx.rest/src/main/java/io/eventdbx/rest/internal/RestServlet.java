@@ -185,10 +185,7 @@ public final class RestServlet extends HttpServlet {
     }
 
     private Object list(HttpServletRequest request, Principal caller) {
-        if (!caller.allowsAny(Actions.AGGREGATE_READ)) {
-            throw new TokenException(
-                    TokenException.Reason.FORBIDDEN, "forbidden: " + caller + " may not aggregate.read");
-        }
+        caller.requireAny(Actions.AGGREGATE_READ);
         long skip = longParam(request, "skip", 0L, 0);
         String cursor = request.getParameter("cursor");
         Page<AggregateState> page = store.list(cursor, skip, take(request));
@@ -308,11 +305,7 @@ public final class RestServlet extends HttpServlet {
     }
 
     private static void require(Principal caller, String action, String type, String id) {
-        if (!caller.allows(action, Actions.aggregate(type, id))) {
-            throw new TokenException(
-                    TokenException.Reason.FORBIDDEN,
-                    "forbidden: " + caller + " may not " + action + " on " + Actions.aggregate(type, id));
-        }
+        caller.require(action, Actions.aggregate(type, id));
     }
 
     private static void requireMethod(String method, String expected, String path) {

@@ -42,6 +42,14 @@ record Schema(
         return new Schema(name, version, newLocked, newThreshold, newEvents, newFields, updatedAt);
     }
 
+    Schema withEvents(SortedMap<String, EventRule> newEvents) {
+        return with(locked, snapshotThreshold, newEvents, fields);
+    }
+
+    Schema withFields(SortedMap<String, FieldRule> newFields) {
+        return with(locked, snapshotThreshold, events, newFields);
+    }
+
     Schema next(String now) {
         return new Schema(name, version + 1, locked, snapshotThreshold, events, fields, now);
     }

@@ -7,7 +7,6 @@ import io.eventdbx.command.api.UsageException;
 import io.eventdbx.command.support.CommandRunner;
 import io.eventdbx.command.support.JsonOption;
 import io.eventdbx.token.api.Actions;
-import io.eventdbx.token.api.TokenException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,10 +106,7 @@ public final class SchemaCommand implements DbxCommand {
         @Override
         public Object call() {
             String action = writes() ? Actions.SCHEMA_WRITE : Actions.SCHEMA_READ;
-            if (!context.caller().allows(action, null)) {
-                throw new TokenException(
-                        TokenException.Reason.FORBIDDEN, "forbidden: " + context.caller() + " may not " + action);
-            }
+            context.caller().require(action, null);
             try {
                 Object result = run();
                 return result instanceof Schema s ? registry.view(s) : result;
@@ -198,7 +194,7 @@ public final class SchemaCommand implements DbxCommand {
             return registry.change(name.get(), s -> {
                 TreeMap<String, EventRule> all = new TreeMap<>(s.events());
                 added.forEach(e -> all.putIfAbsent(e, new EventRule(null, List.of())));
-                return s.with(s.locked(), s.snapshotThreshold(), all, s.fields());
+                return s.withEvents(all);
             });
         }
     }
@@ -228,7 +224,7 @@ public final class SchemaCommand implements DbxCommand {
                 }
                 TreeMap<String, EventRule> all = new TreeMap<>(s.events());
                 all.remove(event);
-                return s.with(s.locked(), s.snapshotThreshold(), all, s.fields());
+                return s.withEvents(all);
             });
         }
     }
@@ -267,7 +263,7 @@ public final class SchemaCommand implements DbxCommand {
                 }
                 TreeMap<String, EventRule> all = new TreeMap<>(s.events());
                 all.put(event, new EventRule(clear ? null : note, rule.fields()));
-                return s.with(s.locked(), s.snapshotThreshold(), all, s.fields());
+                return s.withEvents(all);
             });
         }
     }
@@ -476,7 +472,7 @@ public final class SchemaCommand implements DbxCommand {
                                     values != null ? values : old.values(),
                                     lock != null ? lock : old.locked()));
                 }
-                return s.with(s.locked(), s.snapshotThreshold(), s.events(), fields);
+                return s.withFields(fields);
             });
         }
 

@@ -54,7 +54,7 @@ class SchemaEnforcementTest {
         registry.change("patient", s -> {
             TreeMap<String, FieldRule> fields = new TreeMap<>(s.fields());
             fields.put(field, rule);
-            return s.with(s.locked(), s.snapshotThreshold(), s.events(), fields);
+            return s.withFields(fields);
         });
     }
 
@@ -178,7 +178,7 @@ class SchemaEnforcementTest {
         registry.change("patient", s -> {
             TreeMap<String, EventRule> events = new TreeMap<>(s.events());
             events.put("discharged", new EventRule(null, List.of()));
-            return s.with(s.locked(), s.snapshotThreshold(), events, s.fields());
+            return s.withEvents(events);
         });
         assertEquals(
                 2L, append("p-1", "discharged", "{}").schemaVersion(), "the new version applies to the next event");

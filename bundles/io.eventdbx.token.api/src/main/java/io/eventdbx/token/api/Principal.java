@@ -61,6 +61,34 @@ public record Principal(String group, String user, String tokenId, Set<String> a
     }
 
     /**
+     * Refuses unless an action on a resource is allowed ({@link #allows}): the one place every surface builds
+     * its "forbidden" answer.
+     *
+     * @param action an action of {@link Actions}
+     * @param resource the resource, or null for actions on no resource
+     * @throws TokenException FORBIDDEN, naming this principal, the action and the resource
+     */
+    public void require(String action, String resource) {
+        if (!allows(action, resource)) {
+            throw new TokenException(
+                    TokenException.Reason.FORBIDDEN,
+                    "forbidden: " + this + " may not " + action + (resource == null ? "" : " on " + resource));
+        }
+    }
+
+    /**
+     * Refuses unless {@link #allowsAny} (listings, which the caller then filters).
+     *
+     * @param action an action of {@link Actions}
+     * @throws TokenException FORBIDDEN
+     */
+    public void requireAny(String action) {
+        if (!allowsAny(action)) {
+            throw new TokenException(TokenException.Reason.FORBIDDEN, "forbidden: " + this + " may not " + action);
+        }
+    }
+
+    /**
      * Whether this principal could see some resource of a kind without knowing which: for listings, which it
      * then filters with {@link #allows}.
      */

@@ -8,7 +8,6 @@ import io.eventdbx.command.support.CommandRunner;
 import io.eventdbx.command.support.JsonOption;
 import io.eventdbx.token.api.Actions;
 import io.eventdbx.token.api.IssuedToken;
-import io.eventdbx.token.api.TokenException;
 import io.eventdbx.token.api.TokenInfo;
 import io.eventdbx.token.api.TokenRequest;
 import io.eventdbx.token.api.TokenService;
@@ -59,12 +58,7 @@ public final class TokenCommand implements DbxCommand {
     }
 
     private static void requireManage(CommandContext context) {
-        if (!context.caller().allows(Actions.TOKEN_MANAGE, null)) {
-            throw new TokenException(
-                    TokenException.Reason.FORBIDDEN,
-                    "forbidden: managing tokens needs the token.manage action; " + context.caller()
-                            + " does not hold it");
-        }
+        context.caller().require(Actions.TOKEN_MANAGE, null);
     }
 
     private static Map<String, Object> view(TokenInfo info) {
