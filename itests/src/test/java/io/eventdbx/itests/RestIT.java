@@ -1,18 +1,13 @@
 package io.eventdbx.itests;
 
+import static io.eventdbx.itests.RestClient.expect;
+import static io.eventdbx.itests.RestClient.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.eventdbx.itests.RestClient.Reply;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,88 +16,32 @@ import org.junit.jupiter.api.io.TempDir;
 /** The REST API over real HTTP against a running server: endpoints, errors, authentication, the seed's cURL. */
 class RestIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path temp;
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private String base;
-
-    record Reply(int status, JsonNode body, String raw) {}
+    private RestClient client;
 
     private Reply send(String method, String path, String token, String contentType, byte[] body, String... headers)
             throws Exception {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        request.method(
-                method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode node = response.body().isEmpty() ? null : JSON.readTree(response.body());
-        return new Reply(response.statusCode(), node, response.body());
+        return client.send(method, path, token, contentType, body, headers);
     }
 
     private Reply get(String path, String token) throws Exception {
-        return send("GET", path, token, null, null);
+        return client.get(path, token);
     }
 
     private Reply post(String token, String json, String... headers) throws Exception {
-        return send("POST", "/v1/events", token, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
-    }
-
-    private static void expect(int status, String code, Reply reply) {
-        assertEquals(status, reply.status(), reply.raw());
-        if (code != null) {
-            assertEquals(code, reply.body().path("code").asText(), reply.raw());
-            assertFalse(reply.body().path("message").asText().isBlank(), reply.raw());
-        }
-    }
-
-    private static String token(Dbx dbx, String... options) throws Exception {
-        List<String> args = new ArrayList<>(List.of("token", "generate", "--json"));
-        args.addAll(List.of(options));
-        Dbx.Result result = dbx.run(args.toArray(String[]::new));
-        assertEquals(0, result.exit(), result.toString());
-        return JSON.readTree(result.out()).path("token").asText();
-    }
-
-    /** Waits until the HTTP listener answers (the whiteboard registers the servlet asynchronously). */
-    private void awaitHealth() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                if (get("/health", null).status() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("GET /health did not answer 200 within 30 s");
-            }
-            Thread.onSpinWait();
-            Thread.sleep(50); // polling a condition with a deadline, not waiting a fixed time
-        }
+        return client.append(token, json, headers);
     }
 
     @Test
     void endpointsErrorsAndAuthentication() throws Exception {
         Dbx dbx = new Dbx(temp);
-        base = "http://127.0.0.1:" + dbx.httpPort;
+        client = new RestClient(dbx.httpPort);
+        String base = client.base;
         assertEquals(0, dbx.run("start").exit());
         try {
-            awaitHealth();
+            client.awaitStatus("/health", null, 200);
             Reply health = get("/health", null);
             assertEquals("ok", health.body().path("status").asText());
 

@@ -20,6 +20,7 @@ import io.eventdbx.command.support.JsonOption;
 import io.eventdbx.command.support.OutputFormatter;
 import io.eventdbx.token.api.Actions;
 import io.eventdbx.token.api.TokenService;
+import io.eventdbx.views.RecordViews;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class AggregateCommand implements DbxCommand {
     private final EventStore store;
     private final TokenService tokens;
     private final CommandRunner runner = new CommandRunner();
-    private final Views views = new Views();
+    private final RecordViews views = new RecordViews();
     private final ObjectMapper mapper = new ObjectMapper();
     private final OutputFormatter formatter = new OutputFormatter();
 

@@ -2,6 +2,7 @@ package io.eventdbx.core.internal;
 
 import io.eventdbx.api.EventStoreException;
 import io.eventdbx.api.EventStoreException.Code;
+import io.eventdbx.api.StoreObserver;
 import io.eventdbx.store.api.StorageEngine;
 import io.eventdbx.store.api.WriteBatch;
 import java.io.IOException;
@@ -97,6 +98,8 @@ final class Committer implements AutoCloseable {
     private final StorageEngine storage;
     private final Codec codec;
     private final HeadCache committed;
+    private static final StoreObserver NO_OBSERVER = new StoreObserver() {};
+
     private final BlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
     private final Map<String, Head> inFlight = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Object>> inFlightIdempotency = new ConcurrentHashMap<>();
@@ -115,6 +118,7 @@ final class Committer implements AutoCloseable {
     private final LongAdder batches = new LongAdder();
     private final LongAdder operations = new LongAdder();
     private volatile EventStoreException failure;
+    private volatile StoreObserver observer = NO_OBSERVER;
     private volatile boolean closing;
     private long nextPosition;
 
@@ -193,6 +197,11 @@ final class Committer implements AutoCloseable {
         } finally {
             buildLock.unlock();
         }
+    }
+
+    /** Tells an observer (or none, with null) about every durable batch. */
+    void observe(StoreObserver observer) {
+        this.observer = observer == null ? NO_OBSERVER : observer;
     }
 
     /** Batches written and operations run so far. */
@@ -557,6 +566,7 @@ final class Committer implements AutoCloseable {
             return false;
         }
         if (!batch.writes().isEmpty()) {
+            long started = System.nanoTime();
             try {
                 storage.write(batch.writes(), true);
             } catch (IOException | RuntimeException e) {
@@ -567,6 +577,7 @@ final class Committer implements AutoCloseable {
                 queue.forEach(p -> p.fail(failure));
                 return false;
             }
+            tell(batch.pending().size(), System.nanoTime() - started);
         }
         batches.increment();
         operations.add(batch.pending().size());
@@ -579,6 +590,15 @@ final class Committer implements AutoCloseable {
             inFlight.remove(key, Tombstone.HEAD);
         });
         return true;
+    }
+
+    /** Tells the observer about a durable batch; an observer's failure never touches the write path. */
+    private void tell(int operations, long syncNanos) {
+        try {
+            observer.committed(operations, syncNanos);
+        } catch (RuntimeException e) {
+            LOG.warn("a store observer failed; the write it was told about is durable", e);
+        }
     }
 
     /** Answers the callers of a durable batch. */

@@ -9,6 +9,7 @@ import io.eventdbx.api.InclusionProof;
 import io.eventdbx.api.Page;
 import io.eventdbx.api.SnapshotRecord;
 import io.eventdbx.api.StagedEvent;
+import io.eventdbx.api.StoreObserver;
 import io.eventdbx.api.VerifyResult;
 import io.eventdbx.crypto.api.DataProtector;
 import io.eventdbx.schema.api.SchemaValidator;
@@ -16,11 +17,16 @@ import io.eventdbx.store.api.StorageEngine;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link EventStore} service: an {@link EventStoreEngine} on the storage engine service, with its
@@ -34,7 +40,13 @@ public final class EventStoreComponent implements EventStore {
 
     static final int DEFAULT_CACHED_HEADS = 100_000;
 
+    private static final Logger LOG = LoggerFactory.getLogger(EventStoreComponent.class);
+
     private final EventStoreEngine engine;
+    private final List<StoreObserver> observers = new CopyOnWriteArrayList<>();
+    // What appends and group commits report to: null when no observer is registered (the usual embedded case),
+    // so an unobserved append does not even read the clock.
+    private volatile StoreObserver observer;
 
     /**
      * Starts the store.
@@ -65,9 +77,57 @@ public final class EventStoreComponent implements EventStore {
         engine.close();
     }
 
+    /**
+     * Adds an observer (metrics); observers come and go with their bundles.
+     *
+     * @param added the observer
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addObserver(StoreObserver added) {
+        observers.add(added);
+        rewire();
+    }
+
+    void removeObserver(StoreObserver removed) {
+        observers.remove(removed);
+        rewire();
+    }
+
+    private void rewire() {
+        List<StoreObserver> now = List.copyOf(observers);
+        StoreObserver all = now.isEmpty()
+                ? null
+                : now.size() == 1
+                        ? now.get(0)
+                        : new StoreObserver() {
+                            @Override
+                            public void appended(long latencyNanos) {
+                                now.forEach(o -> o.appended(latencyNanos));
+                            }
+
+                            @Override
+                            public void committed(int operations, long syncNanos) {
+                                now.forEach(o -> o.committed(operations, syncNanos));
+                            }
+                        };
+        observer = all;
+        engine.observe(all);
+    }
+
     @Override
     public EventRecord append(AppendRequest request) {
-        return engine.append(request);
+        StoreObserver told = observer;
+        if (told == null) {
+            return engine.append(request);
+        }
+        long started = System.nanoTime();
+        EventRecord record = engine.append(request);
+        try {
+            told.appended(System.nanoTime() - started);
+        } catch (RuntimeException e) {
+            LOG.warn("a store observer failed; the append it was told about is durable", e);
+        }
+        return record;
     }
 
     @Override

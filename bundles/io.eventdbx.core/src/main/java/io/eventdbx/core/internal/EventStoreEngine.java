@@ -104,6 +104,15 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     }
 
     /**
+     * Tells an observer about every durable group commit.
+     *
+     * @param observer the observer, or null for none
+     */
+    public void observe(io.eventdbx.api.StoreObserver observer) {
+        committer.observe(observer);
+    }
+
+    /**
      * Opens the store on an engine, taking a snapshot every {@code snapshotThreshold} events.
      *
      * @param storage the storage engine; the caller closes it after this

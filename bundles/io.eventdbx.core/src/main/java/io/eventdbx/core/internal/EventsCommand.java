@@ -7,6 +7,7 @@ import io.eventdbx.command.api.DbxCommand;
 import io.eventdbx.command.support.CommandRunner;
 import io.eventdbx.command.support.JsonOption;
 import io.eventdbx.token.api.Actions;
+import io.eventdbx.views.RecordViews;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.osgi.service.component.annotations.Activate;
@@ -28,7 +29,7 @@ public final class EventsCommand implements DbxCommand {
 
     private final EventStore store;
     private final CommandRunner runner = new CommandRunner();
-    private final Views views = new Views();
+    private final RecordViews views = new RecordViews();
 
     /**
      * Creates the command.

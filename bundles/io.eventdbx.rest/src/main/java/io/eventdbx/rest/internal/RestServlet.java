@@ -3,8 +3,6 @@ package io.eventdbx.rest.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventdbx.api.AggregateState;
 import io.eventdbx.api.AppendRequest;
 import io.eventdbx.api.EventRecord;
@@ -12,10 +10,12 @@ import io.eventdbx.api.EventStore;
 import io.eventdbx.api.EventStoreException;
 import io.eventdbx.api.IssuedBy;
 import io.eventdbx.api.Page;
+import io.eventdbx.schema.api.SchemaCatalog;
 import io.eventdbx.token.api.Actions;
 import io.eventdbx.token.api.Principal;
 import io.eventdbx.token.api.TokenException;
 import io.eventdbx.token.api.TokenService;
+import io.eventdbx.views.RecordViews;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,13 +26,20 @@ import java.net.URLDecoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +57,12 @@ public final class RestServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RestServlet.class);
+    /** One line per request: request id, method, path, status, microseconds, caller. Never bodies or tokens. */
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.eventdbx.rest.access");
+    /** A request id a client may choose (X-Request-Id); anything else is replaced by a generated one. */
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    private static final Set<String> COMMENT_FIELDS = Set.of("comment");
     /** Largest request body: the payload limit plus room for the envelope. */
     static final int MAX_BODY = 1 << 20;
 
@@ -59,7 +72,12 @@ public final class RestServlet extends HttpServlet {
     private final transient EventStore store;
     private final transient TokenService tokens;
     private final transient ObjectMapper json = new ObjectMapper();
-    private final transient Wire wire = new Wire(json);
+    private final transient RecordViews views = new RecordViews();
+    private final transient byte[] openApi;
+    // Optional and dynamic: without the schema bundle the schema endpoints answer 503, the rest goes on.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SchemaCatalog schemas;
+
     private final int listPageSize;
     private final int pageLimit;
 
@@ -68,11 +86,17 @@ public final class RestServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
         final int status;
         final String code;
+        final String allow; // the method to use, for 405
 
         ApiError(int status, String code, String message) {
+            this(status, code, message, null);
+        }
+
+        ApiError(int status, String code, String message, String allow) {
             super(message);
             this.status = status;
             this.code = code;
+            this.allow = allow;
         }
     }
 
@@ -89,22 +113,43 @@ public final class RestServlet extends HttpServlet {
         this.tokens = tokens;
         this.listPageSize = config.get("list_page_size") instanceof Number n ? n.intValue() : 10;
         this.pageLimit = config.get("page_limit") instanceof Number n ? n.intValue() : 1000;
+        try (InputStream in = RestServlet.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("the bundle lacks its /openapi.json");
+            }
+            this.openApi = in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the bundle's /openapi.json", e);
+        }
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long started = System.nanoTime();
+        String requestId = requestId(request);
+        response.setHeader("X-Request-Id", requestId);
         String path = request.getRequestURI();
         String method = request.getMethod();
+        Principal caller = null;
         try {
-            if (path.equals("/health") && method.equals("GET")) {
-                send(response, 200, json.createObjectNode().put("status", "ok"));
+            if (path.equals("/health")) {
+                requireMethod(method, "GET", path);
+                send(response, 200, Map.of("status", "ok"));
                 return;
             }
-            Principal caller = authenticate(request);
+            caller = authenticate(request);
+            if (path.equals("/openapi.json")) {
+                requireMethod(method, "GET", path);
+                sendBytes(response, 200, openApi);
+                return;
+            }
             Object result = route(method, path, request, caller);
-            send(response, method.equals("POST") ? 201 : 200, result);
+            send(response, status(method, path), result);
         } catch (ApiError e) {
-            send(response, e.status, wire.error(e.code, e.getMessage()));
+            if (e.allow != null) {
+                response.setHeader("Allow", e.allow);
+            }
+            send(response, e.status, error(e.code, e.getMessage()));
         } catch (TokenException e) {
             int status =
                     switch (e.reason()) {
@@ -115,13 +160,45 @@ public final class RestServlet extends HttpServlet {
             if (status == 401) {
                 response.setHeader("WWW-Authenticate", "Bearer");
             }
-            send(response, status, wire.error(e.reason().name(), e.getMessage()));
+            send(response, status, error(e.reason().name(), e.getMessage()));
         } catch (EventStoreException e) {
-            send(response, status(e), wire.error(code(e), e.getMessage()));
+            send(response, status(e), error(code(e), e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", method, path, e);
-            send(response, 500, wire.error("INTERNAL", "the request failed unexpectedly; see the server log"));
+            LOG.error("request {}: {} {} failed", requestId, method, printable(path), e);
+            send(response, 500, error("INTERNAL", "the request failed unexpectedly; see the server log"));
+        } finally {
+            ACCESS.info(
+                    "{} {} {} {} {}us {}",
+                    requestId,
+                    method,
+                    printable(path),
+                    response.getStatus(),
+                    (System.nanoTime() - started) / 1000,
+                    caller == null ? "-" : caller.group() + "/" + caller.user());
         }
+    }
+
+    /** 201 for what a POST creates (events, snapshots); 200 otherwise. */
+    private static int status(String method, String path) {
+        return method.equals("POST") && (path.endsWith("/events") || path.endsWith("/snapshot")) ? 201 : 200;
+    }
+
+    private static String requestId(HttpServletRequest request) {
+        String given = request.getHeader("X-Request-Id");
+        if (given != null && REQUEST_ID.matcher(given).matches()) {
+            return given;
+        }
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    }
+
+    /** A path as it may go into a log line: printable ASCII only, at most 256 characters. */
+    private static String printable(String path) {
+        StringBuilder out = new StringBuilder(Math.min(path.length(), 256));
+        for (int i = 0; i < path.length() && i < 256; i++) {
+            char c = path.charAt(i);
+            out.append(c >= 0x21 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
     }
 
     private Principal authenticate(HttpServletRequest request) {
@@ -137,51 +214,139 @@ public final class RestServlet extends HttpServlet {
     private Object route(String method, String path, HttpServletRequest request, Principal caller) throws IOException {
         List<String> parts = segments(path);
         if (parts.size() < 2 || !parts.get(0).equals("v1")) {
-            throw new ApiError(404, "NOT_FOUND", "no endpoint " + method + " " + path);
+            throw notFound(method, path);
         }
-        if (parts.get(1).equals("events") && parts.size() == 2) {
-            requireMethod(method, "POST", path);
-            return append(request, caller);
+        switch (parts.get(1)) {
+            case "events" -> {
+                if (parts.size() != 2) {
+                    throw notFound(method, path);
+                }
+                requireMethod(method, "POST", path);
+                return append(request, caller);
+            }
+            case "schemas" -> {
+                requireMethod(method, "GET", path);
+                return schema(parts, caller, method, path);
+            }
+            case "aggregates" -> {
+                return aggregates(parts, method, path, request, caller);
+            }
+            default -> throw notFound(method, path);
         }
-        if (!parts.get(1).equals("aggregates")) {
-            throw new ApiError(404, "NOT_FOUND", "no endpoint " + method + " " + path);
-        }
-        requireMethod(method, "GET", path);
+    }
+
+    private Object aggregates(
+            List<String> parts, String method, String path, HttpServletRequest request, Principal caller)
+            throws IOException {
         if (parts.size() == 2) {
+            requireMethod(method, "GET", path);
             return list(request, caller);
         }
         if (parts.size() < 4 || parts.size() > 5) {
-            throw new ApiError(404, "NOT_FOUND", "no endpoint " + method + " " + path);
+            throw notFound(method, path);
         }
         String type = parts.get(2);
         String id = parts.get(3);
-        require(caller, Actions.AGGREGATE_READ, type, id);
         if (parts.size() == 4) {
+            requireMethod(method, "GET", path);
+            require(caller, Actions.AGGREGATE_READ, type, id);
             Long version = longParam(request, "version", null, 1);
-            AggregateState state = version == null
-                    ? store.get(type, id)
-                            .orElseThrow(() ->
-                                    new ApiError(404, "NOT_FOUND", "aggregate " + type + "/" + id + " does not exist"))
-                    : store.getAt(type, id, version);
-            return wire.state(state);
+            AggregateState state = version == null ? existing(type, id) : store.getAt(type, id, version);
+            return views.state(state);
         }
         switch (parts.get(4)) {
             case "events" -> {
+                requireMethod(method, "GET", path);
+                require(caller, Actions.AGGREGATE_READ, type, id);
                 long skip = longParam(request, "skip", 0L, 0);
                 int take = take(request);
                 List<EventRecord> events = store.events(type, id, skip, take);
-                if (events.isEmpty() && store.get(type, id).isEmpty()) {
-                    throw new ApiError(404, "NOT_FOUND", "aggregate " + type + "/" + id + " does not exist");
+                if (events.isEmpty()) {
+                    existing(type, id);
                 }
-                ArrayNode out = json.createArrayNode();
-                events.forEach(e -> out.add(wire.event(e)));
-                return out;
+                return events.stream().map(views::event).toList();
             }
             case "verify" -> {
-                return wire.verify(store.verify(type, id));
+                requireMethod(method, "GET", path);
+                require(caller, Actions.AGGREGATE_READ, type, id);
+                return views.verify(store.verify(type, id));
             }
-            default -> throw new ApiError(404, "NOT_FOUND", "no endpoint " + method + " " + path);
+            case "proof" -> {
+                requireMethod(method, "GET", path);
+                require(caller, Actions.AGGREGATE_READ, type, id);
+                long version = requiredLong(request, "version", 1);
+                Long treeSize = longParam(request, "tree_size", null, 1);
+                long size = treeSize != null ? treeSize : existing(type, id).version();
+                return views.inclusion(store.proveInclusion(type, id, version, size));
+            }
+            case "consistency" -> {
+                requireMethod(method, "GET", path);
+                require(caller, Actions.AGGREGATE_READ, type, id);
+                long from = requiredLong(request, "from", 1);
+                long to = requiredLong(request, "to", 1);
+                return views.consistency(store.proveConsistency(type, id, from, to));
+            }
+            case "snapshot" -> {
+                requireMethod(method, "POST", path);
+                String comment = comment(request);
+                require(caller, Actions.AGGREGATE_SNAPSHOT, type, id);
+                return views.snapshot(store.snapshot(type, id, comment));
+            }
+            case "archive" -> {
+                requireMethod(method, "POST", path);
+                String comment = comment(request);
+                require(caller, Actions.AGGREGATE_ARCHIVE, type, id);
+                return views.state(store.archive(type, id, comment));
+            }
+            case "restore" -> {
+                requireMethod(method, "POST", path);
+                String comment = comment(request);
+                require(caller, Actions.AGGREGATE_ARCHIVE, type, id);
+                return views.state(store.restore(type, id, comment));
+            }
+            default -> throw notFound(method, path);
         }
+    }
+
+    private Object schema(List<String> parts, Principal caller, String method, String path) {
+        if (parts.size() > 3) {
+            throw notFound(method, path);
+        }
+        caller.require(Actions.SCHEMA_READ, null);
+        SchemaCatalog catalog = schemas;
+        if (catalog == null) {
+            throw new ApiError(503, "UNAVAILABLE", "schemas are unavailable: the schema bundle is not running");
+        }
+        if (parts.size() == 2) {
+            return Map.of("items", catalog.schemas());
+        }
+        String name = parts.get(2);
+        return catalog.schema(name)
+                .orElseThrow(() -> new ApiError(404, "NOT_FOUND", "there is no schema '" + name + "'"));
+    }
+
+    private AggregateState existing(String type, String id) {
+        return store.get(type, id)
+                .orElseThrow(() -> new ApiError(404, "NOT_FOUND", "aggregate " + type + "/" + id + " does not exist"));
+    }
+
+    private static ApiError notFound(String method, String path) {
+        return new ApiError(404, "NOT_FOUND", "no endpoint " + method + " " + printable(path));
+    }
+
+    /** The optional {@code {"comment": "..."}} body of archive, restore and snapshot; no body means none. */
+    private String comment(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() == 0
+                || (request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") == null)) {
+            return null;
+        }
+        requireJson(request);
+        JsonNode body = body(request);
+        if (!body.isObject()) {
+            throw new ApiError(400, "INVALID_ARGUMENT", "the body must be a JSON object");
+        }
+        knownFields(body, COMMENT_FIELDS);
+        return text(body, "comment", false);
     }
 
     private Object list(HttpServletRequest request, Principal caller) {
@@ -189,31 +354,25 @@ public final class RestServlet extends HttpServlet {
         long skip = longParam(request, "skip", 0L, 0);
         String cursor = request.getParameter("cursor");
         Page<AggregateState> page = store.list(cursor, skip, take(request));
-        ObjectNode out = json.createObjectNode();
-        ArrayNode items = out.putArray("items");
-        page.items().stream()
-                .filter(s ->
-                        caller.allows(Actions.AGGREGATE_READ, Actions.aggregate(s.aggregateType(), s.aggregateId())))
-                .forEach(s -> items.add(wire.state(s)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(
+                "items",
+                page.items().stream()
+                        .filter(s -> caller.allows(
+                                Actions.AGGREGATE_READ, Actions.aggregate(s.aggregateType(), s.aggregateId())))
+                        .map(views::state)
+                        .toList());
         out.put("next_cursor", page.nextCursor());
         return out;
     }
 
     private Object append(HttpServletRequest request, Principal caller) throws IOException {
-        String contentType = request.getContentType();
-        if (contentType == null
-                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the event as Content-Type: application/json");
-        }
+        requireJson(request);
         JsonNode body = body(request);
         if (!body.isObject()) {
             throw new ApiError(400, "INVALID_ARGUMENT", "the body must be a JSON object");
         }
-        body.fieldNames().forEachRemaining(name -> {
-            if (!EVENT_FIELDS.contains(name)) {
-                throw new ApiError(400, "INVALID_ARGUMENT", "unknown field '" + name + "'; known: " + EVENT_FIELDS);
-            }
-        });
+        knownFields(body, EVENT_FIELDS);
         String type = text(body, "aggregate_type", true);
         String id = text(body, "aggregate_id", true);
         String eventType = text(body, "event_type", true);
@@ -252,11 +411,29 @@ public final class RestServlet extends HttpServlet {
                 new IssuedBy(caller.group(), caller.user()));
         tokens.consumeWrites(caller, 1);
         try {
-            return wire.event(store.append(append));
+            return views.event(store.append(append));
         } catch (RuntimeException e) {
             tokens.refundWrites(caller, 1);
             throw e;
         }
+    }
+
+    private static void requireJson(HttpServletRequest request) {
+        String contentType = request.getContentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as Content-Type: application/json");
+        }
+    }
+
+    private static void knownFields(JsonNode body, Set<String> known) {
+        body.fieldNames().forEachRemaining(name -> {
+            if (!known.contains(name)) {
+                throw new ApiError(
+                        400,
+                        "INVALID_ARGUMENT",
+                        "unknown field '" + name + "'; known: " + new java.util.TreeSet<>(known));
+            }
+        });
     }
 
     private JsonNode body(HttpServletRequest request) throws IOException {
@@ -310,13 +487,25 @@ public final class RestServlet extends HttpServlet {
 
     private static void requireMethod(String method, String expected, String path) {
         if (!method.equals(expected)) {
-            throw new ApiError(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path + "; use " + expected);
+            throw new ApiError(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    method + " is not allowed on " + printable(path) + "; use " + expected,
+                    expected);
         }
     }
 
     private int take(HttpServletRequest request) {
         long take = longParam(request, "take", (long) listPageSize, 1);
         return (int) Math.min(take, pageLimit);
+    }
+
+    private static long requiredLong(HttpServletRequest request, String name, long min) {
+        Long value = longParam(request, name, null, min);
+        if (value == null) {
+            throw new ApiError(400, "INVALID_ARGUMENT", "the query parameter '" + name + "' is required");
+        }
+        return value;
     }
 
     private static Long longParam(HttpServletRequest request, String name, Long fallback, long min) {
@@ -337,7 +526,7 @@ public final class RestServlet extends HttpServlet {
 
     /** Path segments, percent-decoded; never empty ones. */
     private static List<String> segments(String path) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (String part : path.split("/")) {
             if (!part.isEmpty()) {
                 out.add(URLDecoder.decode(part, StandardCharsets.UTF_8));
@@ -367,11 +556,21 @@ public final class RestServlet extends HttpServlet {
     }
 
     private void send(HttpServletResponse response, int status, Object body) throws IOException {
+        sendBytes(response, status, json.writeValueAsBytes(body));
+    }
+
+    private static void sendBytes(HttpServletResponse response, int status, byte[] bytes) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        byte[] bytes = json.writeValueAsBytes(body);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
+    }
+
+    private static Map<String, Object> error(String code, String message) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("code", code);
+        out.put("message", message);
+        return out;
     }
 }

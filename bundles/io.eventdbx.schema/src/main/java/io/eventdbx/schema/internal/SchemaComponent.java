@@ -1,10 +1,13 @@
 package io.eventdbx.schema.internal;
 
 import io.eventdbx.schema.api.Admission;
+import io.eventdbx.schema.api.SchemaCatalog;
 import io.eventdbx.schema.api.SchemaValidator;
 import io.eventdbx.store.api.StorageEngine;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,10 +20,10 @@ import org.osgi.service.component.annotations.Reference;
  * configuration; a changed mode ({@code dbx config --restrict}) applies at once.
  */
 @Component(
-        service = {SchemaValidator.class, SchemaComponent.class},
+        service = {SchemaValidator.class, SchemaCatalog.class, SchemaComponent.class},
         configurationPid = "io.eventdbx.runtime",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
-public final class SchemaComponent implements SchemaValidator {
+public final class SchemaComponent implements SchemaValidator, SchemaCatalog {
 
     private final SchemaRegistry registry;
 
@@ -53,5 +56,15 @@ public final class SchemaComponent implements SchemaValidator {
     @Override
     public Admission admit(String aggregateType, String eventType, SortedMap<String, String> payload) {
         return registry.admit(aggregateType, eventType, payload);
+    }
+
+    @Override
+    public List<Map<String, Object>> schemas() {
+        return registry.list().stream().map(registry::view).toList();
+    }
+
+    @Override
+    public Optional<Map<String, Object>> schema(String name) {
+        return registry.get(name).map(registry::view);
     }
 }

@@ -1,17 +1,31 @@
-package io.eventdbx.core.internal;
+package io.eventdbx.views;
 
 import io.eventdbx.api.AggregateState;
 import io.eventdbx.api.EventRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Records as the seed's snake_case JSON shapes, for command output. */
-final class Views {
+/**
+ * Records as the seed's snake_case JSON shapes: maps in a stable key order whose payload and state members are
+ * embedded as JSON values (objects, arrays, strings, exact numbers), ready for any JSON writer. Thread-safe.
+ */
+public final class RecordViews {
 
     private final com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    Map<String, Object> event(EventRecord e) {
+    /** Creates the views. */
+    public RecordViews() {
+        // stateless but for the JSON reader
+    }
+
+    /**
+     * An event record: type, id, event type, payload, {@code metadata}, version, global position, hash, root.
+     *
+     * @param e the record
+     * @return its view
+     */
+    public Map<String, Object> event(EventRecord e) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("aggregate_type", e.aggregateType());
         view.put("aggregate_id", e.aggregateId());
@@ -43,7 +57,13 @@ final class Views {
         return view;
     }
 
-    Map<String, Object> state(AggregateState s) {
+    /**
+     * An aggregate's state with its summary, times and archive comment.
+     *
+     * @param s the state
+     * @return its view
+     */
+    public Map<String, Object> state(AggregateState s) {
         Map<String, Object> view = summary(s);
         view.put("state", toJava(s.stateJson()));
         view.put("created_at", s.createdAt());
@@ -54,7 +74,13 @@ final class Views {
         return view;
     }
 
-    Map<String, Object> staged(io.eventdbx.api.StagedEvent staged) {
+    /**
+     * A staged event with its queue sequence.
+     *
+     * @param staged the staged event
+     * @return its view
+     */
+    public Map<String, Object> staged(io.eventdbx.api.StagedEvent staged) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("sequence", staged.sequence());
         view.put("aggregate_type", staged.request().aggregateType());
@@ -67,8 +93,13 @@ final class Views {
         return view;
     }
 
-    /** The report of verify; {@code first_bad_version} and {@code problem} only when it failed. */
-    Map<String, Object> verify(io.eventdbx.api.VerifyResult result) {
+    /**
+     * The report of verify; {@code first_bad_version} and {@code problem} only when it failed.
+     *
+     * @param result the result
+     * @return its view
+     */
+    public Map<String, Object> verify(io.eventdbx.api.VerifyResult result) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("aggregate_type", result.aggregateType());
         view.put("aggregate_id", result.aggregateId());
@@ -82,7 +113,13 @@ final class Views {
         return view;
     }
 
-    Map<String, Object> inclusion(io.eventdbx.api.InclusionProof proof) {
+    /**
+     * An inclusion proof in the format of {@code docs/integrity.md}.
+     *
+     * @param proof the proof
+     * @return its view
+     */
+    public Map<String, Object> inclusion(io.eventdbx.api.InclusionProof proof) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("aggregate_type", proof.aggregateType());
         view.put("aggregate_id", proof.aggregateId());
@@ -94,7 +131,13 @@ final class Views {
         return view;
     }
 
-    Map<String, Object> consistency(io.eventdbx.api.ConsistencyProof proof) {
+    /**
+     * A consistency proof in the format of {@code docs/integrity.md}.
+     *
+     * @param proof the proof
+     * @return its view
+     */
+    public Map<String, Object> consistency(io.eventdbx.api.ConsistencyProof proof) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("aggregate_type", proof.aggregateType());
         view.put("aggregate_id", proof.aggregateId());
@@ -106,7 +149,13 @@ final class Views {
         return view;
     }
 
-    Map<String, Object> snapshot(io.eventdbx.api.SnapshotRecord snapshot) {
+    /**
+     * A snapshot with its state and comment.
+     *
+     * @param snapshot the snapshot
+     * @return its view
+     */
+    public Map<String, Object> snapshot(io.eventdbx.api.SnapshotRecord snapshot) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("aggregate_type", snapshot.aggregateType());
         view.put("aggregate_id", snapshot.aggregateId());
@@ -118,7 +167,13 @@ final class Views {
         return view;
     }
 
-    Map<String, Object> summary(AggregateState s) {
+    /**
+     * The summary of an aggregate for listings: type, id, version, Merkle root, archived.
+     *
+     * @param s the state
+     * @return its view
+     */
+    public Map<String, Object> summary(AggregateState s) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("aggregate_type", s.aggregateType());
         view.put("aggregate_id", s.aggregateId());
@@ -128,8 +183,14 @@ final class Views {
         return view;
     }
 
-    /** A JSON text as plain Java values (maps, lists, strings, numbers), for command output. */
-    Object toJava(String json) {
+    /**
+     * A JSON text as plain Java values (maps, lists, strings, exact numbers); a text that is not JSON stays a
+     * string.
+     *
+     * @param json the JSON text
+     * @return its value
+     */
+    public Object toJava(String json) {
         try {
             return mapper.readValue(json, Object.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
