@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""REST append and read benchmark against PostgreSQL, side by side in one run (issue: REST API).
+
+EventDBX: a real server (`bin/dbx start`, its own data directory) on this machine, load from wrk over keep-alive
+connections: POST /v1/events with ~300-byte payloads, acknowledged after the WAL sync that holds them; GET of
+current state. PostgreSQL: a real server (Debian's binaries, its own cluster in a temporary folder,
+synchronous_commit=on, fsync=on), load from pgbench over keep-alive connections: an INSERT into an events table
+with primary key (stream, version), the version taken from the stream's last one, the same ~300-byte JSON
+payload in a jsonb column; reads of a stream's latest event.
+
+Targets: 64 clients on distinct aggregates >= 20 k durable appends/s and >= 1.5x PostgreSQL; 1 sequential client
+p50 <= 0.5 ms; GET current state >= 30 k/s at 64 clients; p99 reported for each.
+
+Usage: python3 benchmarks/rest_vs_postgres.py [--seconds 10] [--dbx runtime/target/dbx/bin/dbx]
+Needs wrk, pgbench and the PostgreSQL server binaries (Debian: apt-get install wrk postgresql).
+Prints a Markdown table; copy it into docs/benchmarks.md with the command line.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+PAYLOAD = {
+    "name": "Jane Doe",
+    "status": "admitted",
+    "ward": {"name": "B-North", "bed": 12},
+    "allergies": ["penicillin", "latex"],
+    "notes": "x" * 150,
+}
+PAYLOAD_JSON = json.dumps(PAYLOAD, separators=(",", ":"))
+
+POST_LUA = r"""
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  thread_id = tid
+end
+function request()
+  counter = counter + 1
+  -- each thread cycles through its own aggregates: in-flight requests almost never share one
+  local id = "a-" .. thread_id .. "-" .. (counter % AGGREGATES)
+  local body = '{"aggregate_type":"bench","aggregate_id":"' .. id .. '","event_type":"seen","payload":PAYLOAD}'
+  return wrk.format("POST", "/v1/events", {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer TOKEN"}, body)
+end
+function done(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), summary.errors.status))
+end
+"""
+
+GET_LUA = r"""
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  thread_id = tid
+end
+function request()
+  counter = counter + 1
+  local id = "a-" .. (counter % THREADS) .. "-" .. (counter % AGGREGATES)
+  return wrk.format("GET", "/v1/aggregates/bench/" .. id, {["Authorization"] = "Bearer TOKEN"})
+end
+function done(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), summary.errors.status))
+end
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def need(tool, hint):
+    path = shutil.which(tool) or next(iter(glob.glob(f"/usr/lib/postgresql/*/bin/{tool}")), None)
+    if not path:
+        raise SystemExit(f"{tool} is missing: {hint}")
+    return path
+
+
+def run(cmd, **kw):
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}")
+    return result.stdout
+
+
+def wrk(url, script, clients, seconds, threads):
+    out = run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s", "-s", script, url])
+    m = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", out)
+    if not m:
+        raise SystemExit("wrk printed no result:\n" + out)
+    requests, micros, errors, p50, p99, status_errors = map(int, m.groups())
+    if errors:
+        raise SystemExit(f"wrk saw {errors} errors ({status_errors} non-2xx):\n{out}")
+    return {"rate": requests / (micros / 1e6), "p50_ms": p50 / 1000, "p99_ms": p99 / 1000, "n": requests}
+
+
+class Postgres:
+    def __init__(self, work):
+        self.initdb = need("initdb", "apt-get install postgresql")
+        self.postgres = need("postgres", "apt-get install postgresql")
+        self.pgbench = need("pgbench", "apt-get install postgresql-contrib (or postgresql)")
+        self.psql = need("psql", "apt-get install postgresql-client")
+        self.dir = os.path.join(work, "pg")
+        self.port = free_port()
+        self.user = None
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root: run it as the postgres user
+            self.user = "postgres"
+            os.chmod(work, 0o755)
+        os.makedirs(self.dir)
+        if self.user:
+            shutil.chown(self.dir, self.user)
+
+    def _as(self, cmd):
+        return ["runuser", "-u", self.user, "--"] + cmd if self.user else cmd
+
+    def start(self):
+        run(self._as([self.initdb, "-D", self.dir, "-U", "postgres", "--auth", "trust", "-E", "UTF8"]))
+        self.proc = subprocess.Popen(
+            self._as([self.postgres, "-D", self.dir, "-p", str(self.port), "-k", self.dir, "-h", "127.0.0.1",
+                      "-c", "fsync=on", "-c", "synchronous_commit=on", "-c", "max_connections=200",
+                      "-c", "shared_buffers=512MB", "-c", "wal_level=minimal", "-c", "max_wal_senders=0"]),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if subprocess.run(self._psql(["-c", "select 1"]), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0:
+                return
+            time.sleep(0.2)
+        raise SystemExit("PostgreSQL did not start within 60 s")
+
+    def _psql(self, args):
+        return [self.psql, "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-v",
+                "ON_ERROR_STOP=1", "-q"] + args
+
+    def sql(self, text):
+        run(self._psql(["-c", text]))
+
+    def bench(self, script_text, clients, seconds, work, name):
+        script = os.path.join(work, f"{name}.sql")
+        with open(script, "w") as f:
+            f.write(script_text)
+        logdir = os.path.join(work, f"log-{name}")
+        os.makedirs(logdir)
+        out = run([self.pgbench, "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-n", "-M", "prepared",
+                   "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds), "-f", script,
+                   "-l", "--log-prefix", os.path.join(logdir, "tx"), "postgres"])
+        m = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out)
+        if not m:
+            raise SystemExit("pgbench printed no tps:\n" + out)
+        latencies = []
+        for path in glob.glob(os.path.join(logdir, "tx*")):
+            with open(path) as f:
+                latencies.extend(int(line.split()[2]) for line in f if line.strip())
+        latencies.sort()
+        pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] / 1000
+        return {"rate": float(m.group(1)), "p50_ms": pick(0.5), "p99_ms": pick(0.99), "n": len(latencies)}
+
+    def stop(self):
+        if getattr(self, "proc", None):
+            self.proc.terminate()
+            self.proc.wait(30)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--dbx", default=os.path.join(os.path.dirname(__file__), "..", "runtime", "target", "dbx",
+                                                      "bin", "dbx"))
+    args = parser.parse_args()
+    need("wrk", "apt-get install wrk")
+    dbx = os.path.abspath(args.dbx)
+    work = tempfile.mkdtemp(prefix="dbx-rest-bench-")
+    data = os.path.join(work, "data")
+    os.makedirs(data)
+    port = free_port()
+    with open(os.path.join(data, "config.toml"), "w") as f:
+        f.write(f'port = {port}\n[socket]\nbind_addr = "127.0.0.1:0"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTDBX_")}
+    env["HOME"] = work
+    base = [dbx, "--data-dir", data]
+    url = f"http://127.0.0.1:{port}"
+    pg = Postgres(work)
+    results = {}
+    try:
+        run(base + ["start"], env=env)
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/health", timeout=2).read()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise SystemExit("the server's /health did not answer within 60 s")
+                time.sleep(0.1)
+        token = json.loads(run(base + ["token", "generate", "--group", "bench", "--user", "wrk", "--json"],
+                               env=env))["token"]
+
+        def script(template, name, aggregates, threads=2):
+            path = os.path.join(work, name)
+            with open(path, "w") as f:
+                f.write(template.replace("TOKEN", token).replace("PAYLOAD", PAYLOAD_JSON.replace("\\", "\\\\"))
+                        .replace("AGGREGATES", str(aggregates)).replace("THREADS", str(threads)))
+            return path
+
+        post64 = script(POST_LUA, "post64.lua", 1024)
+        post1 = script(POST_LUA, "post1.lua", 1)
+        get64 = script(GET_LUA, "get64.lua", 1024)
+        wrk(url, post64, 64, 5, 2)  # warm-up: JIT, and the aggregates the GET run reads
+        wrk(url, get64, 64, 3, 2)
+        results["dbx_post64"] = wrk(url, post64, 64, args.seconds, 2)
+        results["dbx_post1"] = wrk(url, post1, 1, args.seconds, 1)
+        results["dbx_get64"] = wrk(url, get64, 64, args.seconds, 2)
+        run(base + ["stop"], env=env)
+
+        pg.start()
+        pg.sql("CREATE TABLE events (stream text NOT NULL, version bigint NOT NULL, event_type text NOT NULL, "
+               "data jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (stream, version))")
+        payload_sql = PAYLOAD_JSON.replace("'", "''")
+        insert = ("INSERT INTO events (stream, version, event_type, data) SELECT 's-' || :client_id, "
+                  "coalesce(max(version), 0) + 1, 'seen', '" + payload_sql + "'::jsonb "
+                  "FROM events WHERE stream = 's-' || :client_id;\n")
+        pg.bench(insert, 64, 2, work, "warmup")
+        results["pg_insert64"] = pg.bench(insert, 64, args.seconds, work, "insert64")
+        results["pg_insert1"] = pg.bench(insert, 1, args.seconds, work, "insert1")
+        read = ("\\set c random(0, 63)\nSELECT data FROM events WHERE stream = 's-' || :c "
+                "ORDER BY version DESC LIMIT 1;\n")
+        results["pg_read64"] = pg.bench(read, 64, args.seconds, work, "read64")
+    finally:
+        subprocess.run(base + ["stop"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pg.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    r = results
+    fmt = lambda x: f"{x['rate']:,.0f}/s"
+    print(f"Payload {len(PAYLOAD_JSON)} bytes of JSON; {args.seconds} s per measurement; "
+          f"wrk and pgbench on the same 2 cores as the servers.\n")
+    print("| measurement | EventDBX REST | p50 / p99 ms | PostgreSQL (same run) | p50 / p99 ms | ratio | target |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| durable appends, 64 clients | {fmt(r['dbx_post64'])} | {r['dbx_post64']['p50_ms']:.2f} / "
+          f"{r['dbx_post64']['p99_ms']:.2f} | {fmt(r['pg_insert64'])} | {r['pg_insert64']['p50_ms']:.2f} / "
+          f"{r['pg_insert64']['p99_ms']:.2f} | {r['dbx_post64']['rate'] / r['pg_insert64']['rate']:.2f}x | "
+          f">= 20 k/s and >= 1.5x |")
+    print(f"| durable appends, 1 sequential client | {fmt(r['dbx_post1'])} | {r['dbx_post1']['p50_ms']:.2f} / "
+          f"{r['dbx_post1']['p99_ms']:.2f} | {fmt(r['pg_insert1'])} | {r['pg_insert1']['p50_ms']:.2f} / "
+          f"{r['pg_insert1']['p99_ms']:.2f} | {r['dbx_post1']['rate'] / r['pg_insert1']['rate']:.2f}x | "
+          f"p50 <= 0.5 ms |")
+    print(f"| current state GET / latest event SELECT, 64 clients | {fmt(r['dbx_get64'])} | "
+          f"{r['dbx_get64']['p50_ms']:.2f} / {r['dbx_get64']['p99_ms']:.2f} | {fmt(r['pg_read64'])} | "
+          f"{r['pg_read64']['p50_ms']:.2f} / {r['pg_read64']['p99_ms']:.2f} | "
+          f"{r['dbx_get64']['rate'] / r['pg_read64']['rate']:.2f}x | >= 30 k/s |")
+
+
+if __name__ == "__main__":
+    main()
