@@ -17,6 +17,9 @@ public final class MerkleFrontier {
     private final long size;
     // never modified after construction
     private final byte[][] roots;
+    // the root, folded on first use: current-state reads ask for it on every call (a benign race: any thread
+    // that folds it gets the same bytes)
+    private volatile byte[] root;
 
     private MerkleFrontier(long size, byte[][] roots) {
         this.size = size;
@@ -53,14 +56,20 @@ public final class MerkleFrontier {
 
     /** The Merkle root: the subtree roots folded from the right; the empty tree's root for size 0. */
     public byte[] root() {
+        byte[] known = root;
+        if (known != null) {
+            return known;
+        }
         if (roots.length == 0) {
-            return MerkleHashes.emptyRoot();
+            known = MerkleHashes.emptyRoot();
+        } else {
+            known = roots[roots.length - 1];
+            for (int i = roots.length - 2; i >= 0; i--) {
+                known = MerkleHashes.node(roots[i], known);
+            }
         }
-        byte[] acc = roots[roots.length - 1];
-        for (int i = roots.length - 2; i >= 0; i--) {
-            acc = MerkleHashes.node(roots[i], acc);
-        }
-        return acc;
+        root = known;
+        return known;
     }
 
     /**

@@ -14,9 +14,22 @@ public final class RecordViews {
     private final com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    /** Creates the views. */
+    private final boolean raw;
+
+    /** Creates the views, with payloads and states as plain Java values. */
     public RecordViews() {
-        // stateless but for the JSON reader
+        this(false);
+    }
+
+    /**
+     * Creates the views.
+     *
+     * @param raw whether payloads and states stay the stored canonical JSON text, wrapped so that a Jackson writer
+     *     copies it as is ({@code com.fasterxml.jackson.databind.util.RawValue}): for network surfaces that write
+     *     the views with Jackson and need not pay for parsing them; false for plain Java values
+     */
+    public RecordViews(boolean raw) {
+        this.raw = raw;
     }
 
     /**
@@ -30,7 +43,7 @@ public final class RecordViews {
         view.put("aggregate_type", e.aggregateType());
         view.put("aggregate_id", e.aggregateId());
         view.put("event_type", e.eventType());
-        view.put("payload", toJava(e.payloadJson()));
+        view.put("payload", embed(e.payloadJson()));
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("event_id", e.eventId());
         metadata.put("created_at", e.createdAt());
@@ -65,7 +78,7 @@ public final class RecordViews {
      */
     public Map<String, Object> state(AggregateState s) {
         Map<String, Object> view = summary(s);
-        view.put("state", toJava(s.stateJson()));
+        view.put("state", embed(s.stateJson()));
         view.put("created_at", s.createdAt());
         view.put("updated_at", s.updatedAt());
         if (s.comment() != null) {
@@ -86,7 +99,7 @@ public final class RecordViews {
         view.put("aggregate_type", staged.request().aggregateType());
         view.put("aggregate_id", staged.request().aggregateId());
         view.put("event_type", staged.request().eventType());
-        view.put("payload", toJava(staged.request().payloadJson()));
+        view.put("payload", embed(staged.request().payloadJson()));
         view.put("expected_version", staged.request().expectedVersion());
         view.put("event_id", staged.request().eventId());
         view.put("note", staged.request().note());
@@ -160,7 +173,7 @@ public final class RecordViews {
         view.put("aggregate_type", snapshot.aggregateType());
         view.put("aggregate_id", snapshot.aggregateId());
         view.put("version", snapshot.version());
-        view.put("state", toJava(snapshot.stateJson()));
+        view.put("state", embed(snapshot.stateJson()));
         view.put("merkle_root", snapshot.merkleRoot());
         view.put("created_at", snapshot.createdAt());
         view.put("comment", snapshot.comment());
@@ -190,6 +203,10 @@ public final class RecordViews {
      * @param json the JSON text
      * @return its value
      */
+    private Object embed(String json) {
+        return raw ? new com.fasterxml.jackson.databind.util.RawValue(json) : toJava(json);
+    }
+
     public Object toJava(String json) {
         try {
             return mapper.readValue(json, Object.class);

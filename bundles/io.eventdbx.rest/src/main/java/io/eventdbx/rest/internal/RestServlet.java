@@ -72,7 +72,8 @@ public final class RestServlet extends HttpServlet {
     private final transient EventStore store;
     private final transient TokenService tokens;
     private final transient ObjectMapper json = new ObjectMapper();
-    private final transient RecordViews views = new RecordViews();
+    // Payloads and states are written as stored (canonical JSON), not parsed and written again.
+    private final transient RecordViews views = new RecordViews(true);
     private final transient byte[] openApi;
     // Optional and dynamic: without the schema bundle the schema endpoints answer 503, the rest goes on.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -561,8 +562,7 @@ public final class RestServlet extends HttpServlet {
 
     private static void sendBytes(HttpServletResponse response, int status, byte[] bytes) throws IOException {
         response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
+        response.setContentType("application/json;charset=utf-8");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }
