@@ -252,7 +252,7 @@ class RestConformanceIT {
                     .firstValue("X-Request-Id")
                     .orElse("");
             assertTrue(generated.matches("[0-9a-f]{16}"), generated);
-            Path log = dbx.dataDir.resolve("logs/eventdbx.log");
+            Path log = dbx.dataDir.resolve("logs/access.log");
             String logged = awaitLog(log, generated);
             assertTrue(logged.contains("req-test-42 POST /v1/events 201"), logged);
             assertTrue(logged.contains(generated + " GET /v1/aggregates/patient/p-9 200"), logged);
@@ -260,6 +260,9 @@ class RestConformanceIT {
             assertFalse(logged.contains(marker), "a payload reached the log");
             assertFalse(logged.contains(admin), "a token reached the log");
             assertFalse(logged.contains(admin.substring(admin.lastIndexOf('.') + 1)), "a token signature in the log");
+            String serverLog = Files.readString(dbx.dataDir.resolve("logs/eventdbx.log"));
+            assertFalse(serverLog.contains(marker), "a payload reached the server log");
+            assertFalse(serverLog.contains(admin), "a token reached the server log");
         } finally {
             assertEquals(0, dbx.run("stop").exit());
         }

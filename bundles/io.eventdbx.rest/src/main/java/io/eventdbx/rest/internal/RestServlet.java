@@ -26,6 +26,7 @@ import java.net.URLDecoder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,7 @@ import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -57,8 +59,6 @@ public final class RestServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RestServlet.class);
-    /** One line per request: request id, method, path, status, microseconds, caller. Never bodies or tokens. */
-    private static final Logger ACCESS = LoggerFactory.getLogger("io.eventdbx.rest.access");
     /** A request id a client may choose (X-Request-Id); anything else is replaced by a generated one. */
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -75,6 +75,7 @@ public final class RestServlet extends HttpServlet {
     // Payloads and states are written as stored (canonical JSON), not parsed and written again.
     private final transient RecordViews views = new RecordViews(true);
     private final transient byte[] openApi;
+    private final transient AccessLog access;
     // Optional and dynamic: without the schema bundle the schema endpoints answer 503, the rest goes on.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile SchemaCatalog schemas;
@@ -106,7 +107,8 @@ public final class RestServlet extends HttpServlet {
      *
      * @param store the event store
      * @param tokens checks bearer tokens and write limits
-     * @param config the runtime configuration ({@code list_page_size}, {@code page_limit})
+     * @param config the runtime configuration ({@code list_page_size}, {@code page_limit}, {@code data_dir} for
+     *     {@code logs/access.log})
      */
     @Activate
     public RestServlet(@Reference EventStore store, @Reference TokenService tokens, Map<String, Object> config) {
@@ -122,6 +124,18 @@ public final class RestServlet extends HttpServlet {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the bundle's /openapi.json", e);
         }
+        Object dataDir = config.get("data_dir");
+        try {
+            this.access = new AccessLog(Path.of(dataDir == null ? "." : dataDir.toString(), "logs", "access.log"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the access log: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the access log's writer (its queued lines are written first). */
+    @Deactivate
+    void deactivate() {
+        access.close();
     }
 
     @Override
@@ -168,14 +182,14 @@ public final class RestServlet extends HttpServlet {
             LOG.error("request {}: {} {} failed", requestId, method, printable(path), e);
             send(response, 500, error("INTERNAL", "the request failed unexpectedly; see the server log"));
         } finally {
-            ACCESS.info(
-                    "{} {} {} {} {}us {}",
+            access.log(new AccessLog.Entry(
+                    System.currentTimeMillis(),
                     requestId,
                     method,
                     printable(path),
                     response.getStatus(),
                     (System.nanoTime() - started) / 1000,
-                    caller == null ? "-" : caller.group() + "/" + caller.user());
+                    caller == null ? "-" : caller.group() + "/" + caller.user()));
         }
     }
 
