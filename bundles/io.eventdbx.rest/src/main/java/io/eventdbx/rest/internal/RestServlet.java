@@ -65,6 +65,8 @@ public final class RestServlet extends HttpServlet {
     private static final Set<String> COMMENT_FIELDS = Set.of("comment");
     /** Largest request body: the payload limit plus room for the envelope. */
     static final int MAX_BODY = 1 << 20;
+    /** How much of a too-large body is read and dropped before answering 413. */
+    static final long MAX_DISCARD = 16L << 20;
 
     private static final Set<String> EVENT_FIELDS =
             Set.of("aggregate_type", "aggregate_id", "event_type", "payload", "note", "expected_version", "event_id");
@@ -452,15 +454,17 @@ public final class RestServlet extends HttpServlet {
     }
 
     private JsonNode body(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > MAX_BODY) {
-            throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
-        }
         byte[] bytes;
         try (InputStream in = request.getInputStream()) {
+            if (request.getContentLengthLong() > MAX_BODY) {
+                discard(in);
+                throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
+            }
             bytes = in.readNBytes(MAX_BODY + 1);
-        }
-        if (bytes.length > MAX_BODY) {
-            throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
+            if (bytes.length > MAX_BODY) {
+                discard(in);
+                throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
+            }
         }
         try {
             StandardCharsets.UTF_8
@@ -479,6 +483,18 @@ public final class RestServlet extends HttpServlet {
             return node;
         } catch (JsonProcessingException e) {
             throw new ApiError(400, "INVALID_ARGUMENT", "the body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * Reads and drops the rest of a body that is too large (up to {@link #MAX_DISCARD}), so that the client, still
+     * sending, gets to read the 413 instead of a reset connection; beyond that the connection is closed.
+     */
+    private static void discard(InputStream in) throws IOException {
+        byte[] sink = new byte[64 * 1024];
+        long left = MAX_DISCARD;
+        for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) {
+            left -= n;
         }
     }
 
