@@ -36,7 +36,8 @@ PAYLOAD = {
 }
 PAYLOAD_JSON = json.dumps(PAYLOAD, separators=(",", ":"))
 
-POST_LUA = r"""
+# Shared by both wrk scripts: each wrk thread learns its number, and the run ends with one parseable line.
+LUA_PRELUDE = r"""
 local counter = 0
 local thread_id = 0
 local threads = {}
@@ -46,14 +47,6 @@ function setup(thread)
 end
 function init(args)
   thread_id = tid
-end
-function request()
-  counter = counter + 1
-  -- each thread cycles through its own aggregates: in-flight requests almost never share one
-  local id = "a-" .. thread_id .. "-" .. (counter % AGGREGATES)
-  local body = '{"aggregate_type":"bench","aggregate_id":"' .. id .. '","event_type":"seen","payload":PAYLOAD}'
-  return wrk.format("POST", "/v1/events", {["Content-Type"] = "application/json",
-    ["Authorization"] = "Bearer TOKEN"}, body)
 end
 function done(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
@@ -62,26 +55,22 @@ function done(summary, latency, requests)
 end
 """
 
-GET_LUA = r"""
-local counter = 0
-local thread_id = 0
-local threads = {}
-function setup(thread)
-  thread:set("tid", #threads)
-  table.insert(threads, thread)
+POST_LUA = LUA_PRELUDE + r"""
+function request()
+  counter = counter + 1
+  -- each thread cycles through its own aggregates: in-flight requests almost never share one
+  local id = "a-" .. thread_id .. "-" .. (counter % AGGREGATES)
+  local body = '{"aggregate_type":"bench","aggregate_id":"' .. id .. '","event_type":"seen","payload":PAYLOAD}'
+  return wrk.format("POST", "/v1/events", {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer TOKEN"}, body)
 end
-function init(args)
-  thread_id = tid
-end
+"""
+
+GET_LUA = LUA_PRELUDE + r"""
 function request()
   counter = counter + 1
   local id = "a-" .. (counter % THREADS) .. "-" .. (counter % AGGREGATES)
   return wrk.format("GET", "/v1/aggregates/bench/" .. id, {["Authorization"] = "Bearer TOKEN"})
-end
-function done(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99), summary.errors.status))
 end
 """
 

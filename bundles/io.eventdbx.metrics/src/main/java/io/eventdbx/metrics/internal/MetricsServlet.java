@@ -49,18 +49,8 @@ public final class MetricsServlet extends HttpServlet {
             error(response, 405, "METHOD_NOT_ALLOWED", request.getMethod() + " is not allowed on /metrics; use GET");
             return;
         }
-        String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            response.setHeader("WWW-Authenticate", "Bearer");
-            error(
-                    response,
-                    401,
-                    "UNAUTHENTICATED",
-                    "unauthenticated: send the token as 'Authorization: Bearer <token>'");
-            return;
-        }
         try {
-            tokens.authenticate(header.substring(7).strip());
+            tokens.authenticateBearer(request.getHeader("Authorization"));
         } catch (TokenException e) {
             response.setHeader("WWW-Authenticate", "Bearer");
             error(response, 401, e.reason().name(), e.getMessage());

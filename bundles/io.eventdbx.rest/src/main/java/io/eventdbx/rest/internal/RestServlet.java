@@ -154,7 +154,7 @@ public final class RestServlet extends HttpServlet {
                 send(response, 200, Map.of("status", "ok"));
                 return;
             }
-            caller = authenticate(request);
+            caller = tokens.authenticateBearer(request.getHeader("Authorization"));
             if (path.equals("/openapi.json")) {
                 requireMethod(method, "GET", path);
                 sendBytes(response, 200, openApi);
@@ -216,16 +216,6 @@ public final class RestServlet extends HttpServlet {
             out.append(c >= 0x21 && c < 0x7f ? c : '?');
         }
         return out.toString();
-    }
-
-    private Principal authenticate(HttpServletRequest request) {
-        String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new TokenException(
-                    TokenException.Reason.UNAUTHENTICATED,
-                    "unauthenticated: send the token as 'Authorization: Bearer <token>'");
-        }
-        return tokens.authenticate(header.substring(7).strip());
     }
 
     private Object route(String method, String path, HttpServletRequest request, Principal caller) throws IOException {

@@ -52,6 +52,22 @@ public interface TokenService {
     Principal authenticate(String token);
 
     /**
+     * Checks the token of an HTTP {@code Authorization: Bearer <token>} header, as {@link #authenticate} does.
+     *
+     * @param authorizationHeader the header's value, or null if the request has none
+     * @return who the token stands for
+     * @throws TokenException UNAUTHENTICATED if there is no bearer token, or it is refused
+     */
+    default Principal authenticateBearer(String authorizationHeader) {
+        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new TokenException(
+                    TokenException.Reason.UNAUTHENTICATED,
+                    "unauthenticated: send the token as 'Authorization: Bearer <token>'");
+        }
+        return authenticate(authorizationHeader.substring(7).strip());
+    }
+
+    /**
      * Takes writes from a token's allowance before they are made; durable before it returns. No-op for
      * principals without a token or without a limit.
      *

@@ -5,7 +5,7 @@
  * in its grant. JDK types only.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.eventdbx.token.api;
 
 import org.osgi.annotation.bundle.Export;
