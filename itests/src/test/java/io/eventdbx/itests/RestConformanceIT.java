@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventdbx.itests.RestClient.Reply;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +87,7 @@ class RestConformanceIT {
                                     "text/plain",
                                     event("p-1").getBytes(StandardCharsets.UTF_8))));
             api.sample("post", "/v1/events", expect(403, "FORBIDDEN", api.append(reader, event("p-1"))));
+            refusedBeforeItsBodyKeepsTheConnection(dbx.httpPort);
 
             // reads
             api.sample("get", "/v1/aggregates", expect(200, null, api.get("/v1/aggregates?take=10", admin)));
@@ -266,6 +270,46 @@ class RestConformanceIT {
         } finally {
             assertEquals(0, dbx.run("stop").exit());
         }
+    }
+
+    /**
+     * A request refused before its body is read (here 401) leaves the keep-alive connection usable: the client
+     * reads the answer, only then sends the body, and its next request on the same connection is answered.
+     */
+    private static void refusedBeforeItsBodyKeepsTheConnection(int port) throws IOException {
+        String body = event("p-1");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                            + body.length() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String first = readResponse(in);
+            assertTrue(first.startsWith("HTTP/1.1 401"), first);
+            assertFalse(first.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), first);
+            out.write(body.getBytes(StandardCharsets.US_ASCII));
+            out.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String second = readResponse(in);
+            assertTrue(second.startsWith("HTTP/1.1 200"), second);
+        }
+    }
+
+    /** One HTTP/1.1 response with a Content-Length body, as text. */
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        Matcher length = Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+        int size = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(in.readNBytes(size), StandardCharsets.UTF_8);
     }
 
     private static String event(String id) {

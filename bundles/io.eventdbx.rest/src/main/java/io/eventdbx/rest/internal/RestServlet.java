@@ -17,6 +17,7 @@ import io.eventdbx.token.api.TokenException;
 import io.eventdbx.token.api.TokenService;
 import io.eventdbx.views.RecordViews;
 import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -65,7 +66,7 @@ public final class RestServlet extends HttpServlet {
     private static final Set<String> COMMENT_FIELDS = Set.of("comment");
     /** Largest request body: the payload limit plus room for the envelope. */
     static final int MAX_BODY = 1 << 20;
-    /** How much of a too-large body is read and dropped before answering 413. */
+    /** How much of an unread request body is read and dropped after answering (see drain). */
     static final long MAX_DISCARD = 16L << 20;
 
     private static final Set<String> EVENT_FIELDS =
@@ -184,6 +185,7 @@ public final class RestServlet extends HttpServlet {
             LOG.error("request {}: {} {} failed", requestId, method, printable(path), e);
             send(response, 500, error("INTERNAL", "the request failed unexpectedly; see the server log"));
         } finally {
+            drain(request, response);
             access.log(new AccessLog.Entry(
                     System.currentTimeMillis(),
                     requestId,
@@ -444,17 +446,13 @@ public final class RestServlet extends HttpServlet {
     }
 
     private JsonNode body(HttpServletRequest request) throws IOException {
-        byte[] bytes;
-        try (InputStream in = request.getInputStream()) {
-            if (request.getContentLengthLong() > MAX_BODY) {
-                discard(in);
-                throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
-            }
-            bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                discard(in);
-                throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
-            }
+        if (request.getContentLengthLong() > MAX_BODY) {
+            throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
+        }
+        // not closed here: service() drains what is left of a body too large to read
+        byte[] bytes = request.getInputStream().readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
         }
         try {
             StandardCharsets.UTF_8
@@ -477,14 +475,25 @@ public final class RestServlet extends HttpServlet {
     }
 
     /**
-     * Reads and drops the rest of a body that is too large (up to {@link #MAX_DISCARD}), so that the client, still
-     * sending, gets to read the 413 instead of a reset connection; beyond that the connection is closed.
+     * Reads and drops what is left of the request body (up to {@link #MAX_DISCARD}; one read that ends at once when
+     * it was read in full). An answer given without reading the body (401, 413, 415, ...) would otherwise make Jetty
+     * close the connection, and a client that reuses it for its next request sees it fail; the client still
+     * sending a large body also gets to read the answer. Beyond the limit the connection is closed.
      */
-    private static void discard(InputStream in) throws IOException {
-        byte[] sink = new byte[64 * 1024];
-        long left = MAX_DISCARD;
-        for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) {
-            left -= n;
+    private static void drain(HttpServletRequest request, HttpServletResponse response) {
+        try {
+            ServletInputStream in = request.getInputStream();
+            if (in.isFinished()) {
+                return;
+            }
+            response.flushBuffer(); // the answer first: a client may wait for it before sending the rest
+            byte[] sink = new byte[8 * 1024];
+            long left = MAX_DISCARD;
+            for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) {
+                left -= n;
+            }
+        } catch (IOException | IllegalStateException e) {
+            // the client went away, or the body cannot be read any more: Jetty closes the connection
         }
     }
 
