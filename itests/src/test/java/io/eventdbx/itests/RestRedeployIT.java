@@ -106,7 +106,10 @@ class RestRedeployIT {
             for (Thread writer : writers) {
                 writer.join(30_000);
             }
-            assertTrue(unclean.isEmpty(), "unclean refusals: " + unclean);
+            assertTrue(
+                    unclean.isEmpty(),
+                    "unclean refusals: " + unclean + "\n--- server log\n"
+                            + java.nio.file.Files.readString(dbx.dataDir.resolve("logs/eventdbx.log")));
 
             // an append whose answer was lost is retried with its key: written once, whatever happened before
             for (String key : unanswered) {
