@@ -2,6 +2,8 @@ package io.eventdbx.api;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -22,6 +24,26 @@ public interface EventStore {
      * @return the committed record; for a retried {@code eventId}, the original record (nothing written)
      */
     EventRecord append(AppendRequest request);
+
+    /**
+     * Appends one event without blocking the caller, for servers that answer many clients with few threads.
+     * Same checks and durability as {@link #append}: the stage completes after the storage sync that holds the
+     * event, or exceptionally with an {@link EventStoreException} (nothing written).
+     *
+     * <p>The stage may complete on one of the store's own threads, which every other write waits for: dependent
+     * actions must be quick and must not block (hand responses to an executor).
+     *
+     * @param request the event
+     * @return the committed record; for a retried {@code eventId}, the original record (nothing written)
+     * @since 1.3
+     */
+    default CompletionStage<EventRecord> appendAsync(AppendRequest request) {
+        try {
+            return CompletableFuture.completedFuture(append(request));
+        } catch (EventStoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Creates an aggregate with no events (version 0).

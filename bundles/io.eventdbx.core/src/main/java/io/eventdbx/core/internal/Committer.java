@@ -154,6 +154,40 @@ final class Committer implements AutoCloseable {
      * @throws EventStoreException if the operation refused, or the store is unavailable
      */
     Object submit(Operation operation, boolean exclusive) {
+        try {
+            return start(operation, exclusive).join();
+        } catch (CompletionException e) {
+            throw failure(e.getCause(), true);
+        }
+    }
+
+    /**
+     * Runs a write without waiting: the future completes after the sync that holds it, on the committer's thread
+     * (or the caller's, when it commits alone), so what depends on it must be quick and must not block.
+     *
+     * @return the operation's result, or an {@link EventStoreException} if it refused or the store is unavailable
+     */
+    CompletableFuture<Object> submitAsync(Operation operation) {
+        CompletableFuture<Object> future;
+        try {
+            future = start(operation, false);
+        } catch (EventStoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        // Plain exceptions for the caller, not CompletionExceptions wrapping them.
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        future.whenComplete((value, error) -> {
+            if (error == null) {
+                answer.complete(value);
+            } else {
+                answer.completeExceptionally(
+                        failure(error instanceof CompletionException ce ? ce.getCause() : error, false));
+            }
+        });
+        return answer;
+    }
+
+    private CompletableFuture<Object> start(Operation operation, boolean exclusive) {
         checkUsable();
         CompletableFuture<Object> future = new CompletableFuture<>();
         Pending pending = new Pending(operation, future, exclusive);
@@ -164,14 +198,15 @@ final class Committer implements AutoCloseable {
             // close() may have drained the queue just before the add: make sure this caller is answered.
             future.completeExceptionally(unavailable("the store is shutting down"));
         }
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof EventStoreException ese) {
-                throw new EventStoreException(ese.code(), ese.getMessage(), ese);
-            }
-            throw new EventStoreException(Code.UNAVAILABLE, "the write failed: " + e.getCause(), e.getCause());
+        return future;
+    }
+
+    /** The error a caller gets for a failed write; {@code here} adds the caller's stack for a blocking caller. */
+    private static EventStoreException failure(Throwable cause, boolean here) {
+        if (cause instanceof EventStoreException ese) {
+            return here ? new EventStoreException(ese.code(), ese.getMessage(), ese) : ese;
         }
+        return new EventStoreException(Code.UNAVAILABLE, "the write failed: " + cause, cause);
     }
 
     /**

@@ -17,6 +17,7 @@ import io.eventdbx.store.api.StorageEngine;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -128,6 +129,24 @@ public final class EventStoreComponent implements EventStore {
             LOG.warn("a store observer failed; the append it was told about is durable", e);
         }
         return record;
+    }
+
+    @Override
+    public CompletionStage<EventRecord> appendAsync(AppendRequest request) {
+        StoreObserver told = observer;
+        if (told == null) {
+            return engine.appendAsync(request);
+        }
+        long started = System.nanoTime();
+        return engine.appendAsync(request).whenComplete((record, error) -> {
+            if (error == null) {
+                try {
+                    told.appended(System.nanoTime() - started);
+                } catch (RuntimeException e) {
+                    LOG.warn("a store observer failed; the append it was told about is durable", e);
+                }
+            }
+        });
     }
 
     @Override

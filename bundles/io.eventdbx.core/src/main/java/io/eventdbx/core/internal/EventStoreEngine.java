@@ -185,6 +185,21 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         return (EventRecord) committer.submit(context -> applyAppend(context, prepared, speculation));
     }
 
+    @Override
+    public CompletableFuture<EventRecord> appendAsync(AppendRequest request) {
+        Prepared prepared;
+        Computed speculation;
+        try {
+            prepared = prepare(request);
+            speculation = speculate(prepared);
+        } catch (EventStoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return committer
+                .submitAsync(context -> applyAppend(context, prepared, speculation))
+                .thenApply(EventRecord.class::cast);
+    }
+
     /**
      * The deterministic part of an append from a given head: what only depends on that head, the request and the
      * time.

@@ -26,9 +26,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +62,62 @@ class EventStoreEngineTest {
 
     private static Code code(Runnable action) {
         return assertThrows(EventStoreException.class, action::run).code();
+    }
+
+    @Test
+    void asyncAppendsFromManyThreadsAreDurableContiguousAndMatchWhatIsStored() throws Exception {
+        int writers = 16;
+        int each = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<CompletableFuture<EventRecord>> answers = new ArrayList<>();
+        try {
+            List<Future<List<CompletableFuture<EventRecord>>>> started = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                String id = "a-" + w;
+                started.add(pool.submit(() -> {
+                    List<CompletableFuture<EventRecord>> mine = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        mine.add(store.appendAsync(new AppendRequest(
+                                        "order", id, "seen", "{\"n\":" + i + "}", null, null, null, JANE))
+                                .toCompletableFuture());
+                    }
+                    return mine;
+                }));
+            }
+            for (Future<List<CompletableFuture<EventRecord>>> f : started) {
+                answers.addAll(f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        for (int w = 0; w < writers; w++) {
+            AggregateState state = store.get("order", "a-" + w).orElseThrow();
+            assertEquals(each, state.version());
+            assertTrue(store.verify("order", "a-" + w).ok());
+        }
+        for (CompletableFuture<EventRecord> answer : answers) {
+            EventRecord record = answer.join();
+            EventRecord stored = store.events(record.aggregateType(), record.aggregateId(), record.version() - 1, 1)
+                    .get(0);
+            assertEquals(stored.hash(), record.hash());
+        }
+    }
+
+    @Test
+    void anAsyncAppendThatIsRefusedCompletesWithTheStoreErrorAndWritesNothing() {
+        append("order", "o-1", "{\"n\":1}");
+        CompletableFuture<EventRecord> conflict = store.appendAsync(
+                        new AppendRequest("order", "o-1", "seen", "{\"n\":2}", null, 0L, null, JANE))
+                .toCompletableFuture();
+        ExecutionException thrown = assertThrows(ExecutionException.class, () -> conflict.get(10, TimeUnit.SECONDS));
+        assertEquals(Code.CONFLICT, ((EventStoreException) thrown.getCause()).code());
+        CompletableFuture<EventRecord> invalid = store.appendAsync(
+                        new AppendRequest("order", "", "seen", "{}", null, null, null, JANE))
+                .toCompletableFuture();
+        thrown = assertThrows(ExecutionException.class, () -> invalid.get(10, TimeUnit.SECONDS));
+        assertEquals(Code.INVALID_ARGUMENT, ((EventStoreException) thrown.getCause()).code());
+        assertEquals(1, store.get("order", "o-1").orElseThrow().version());
     }
 
     @Test

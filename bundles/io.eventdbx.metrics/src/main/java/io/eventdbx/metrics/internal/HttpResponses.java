@@ -1,5 +1,7 @@
 package io.eventdbx.metrics.internal;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -21,7 +23,10 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(
         service = Filter.class,
-        property = {"osgi.http.whiteboard.filter.pattern=/*", "osgi.http.whiteboard.filter.name=eventdbx-http-responses"
+        property = {
+            "osgi.http.whiteboard.filter.pattern=/*",
+            "osgi.http.whiteboard.filter.name=eventdbx-http-responses",
+            "osgi.http.whiteboard.filter.asyncSupported=true"
         })
 public final class HttpResponses implements Filter {
 
@@ -63,8 +68,44 @@ public final class HttpResponses implements Filter {
             response.getOutputStream().write(UNAVAILABLE);
         } finally {
             if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse answer) {
-                metrics.responded(http.getMethod(), answer.getStatus());
+                if (request.isAsyncStarted()) {
+                    // answered later, from another thread: count the status it ends with
+                    request.getAsyncContext().addListener(new Counted(http.getMethod(), answer));
+                } else {
+                    metrics.responded(http.getMethod(), answer.getStatus());
+                }
             }
+        }
+    }
+
+    /** Counts an asynchronous answer when it is complete. */
+    private final class Counted implements AsyncListener {
+        private final String method;
+        private final HttpServletResponse response;
+
+        Counted(String method, HttpServletResponse response) {
+            this.method = method;
+            this.response = response;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            metrics.responded(method, response.getStatus());
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // counted in onComplete, which follows
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            // counted in onComplete, which follows
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this); // a restarted async cycle: still count its end
         }
     }
 }

@@ -1,10 +1,14 @@
 package io.eventdbx.metrics.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -14,7 +18,9 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,10 +78,45 @@ class HttpResponsesTest {
     }
 
     private static HttpServletRequest post() {
+        return request(null);
+    }
+
+    /** A POST; with {@code async}, one whose answer comes later, through that context. */
+    private static HttpServletRequest request(AsyncContext async) {
         return (HttpServletRequest) Proxy.newProxyInstance(
                 HttpResponsesTest.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class},
-                (proxy, method, args) -> method.getName().equals("getMethod") ? "POST" : null);
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getMethod" -> "POST";
+                    case "isAsyncStarted" -> async != null;
+                    case "getAsyncContext" -> async;
+                    default -> null;
+                });
+    }
+
+    @Test
+    void anAsynchronousAnswerIsCountedWithTheStatusItEndsWith() throws Exception {
+        StoreMetrics metrics = new StoreMetrics(Map.of("data_dir", dataDir.toString()));
+        HttpResponses filter = new HttpResponses(metrics);
+        Recorded recorded = new Recorded();
+        List<AsyncListener> listeners = new ArrayList<>();
+        AsyncContext async = (AsyncContext) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("addListener")) {
+                        listeners.add((AsyncListener) args[0]);
+                    }
+                    return null;
+                });
+
+        filter.doFilter(request(async), recorded.response(), (req, res) -> {});
+        String before = new String(metrics.scrape(), StandardCharsets.UTF_8);
+        assertFalse(before.contains("status=\"201\""), "counted before the answer was complete: " + before);
+
+        recorded.status = 201; // the answer, written later from another thread
+        assertEquals(1, listeners.size());
+        listeners.get(0).onComplete(new AsyncEvent(async));
+        String after = new String(metrics.scrape(), StandardCharsets.UTF_8);
+        assertTrue(after.contains("eventdbx_http_responses_total{method=\"POST\",status=\"201\"} 1.0"), after);
     }
 
     @Test

@@ -1,9 +1,14 @@
 package io.eventdbx.token.internal;
 
+import io.eventdbx.token.api.Principal;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The server's record of a token; the mutable fields change under the record's lock.
+ * The server's record of a token; the mutable fields change under the record's lock. Authentication reads the
+ * volatile ones without it: every request of a token passes here, and a shared lock on a busy two-core machine
+ * made requests queue behind whichever holder the scheduler had just put to sleep.
  */
 final class TokenRecord {
     final String id;
@@ -14,11 +19,16 @@ final class TokenRecord {
     final List<String> actions;
     final List<String> resources;
     final String issuedBy;
-    long expiresAt;
-    long lifetime;
-    Long writeLimit;
+    /** Who the token speaks for; immutable, so one instance serves every request. */
+    final Principal principal;
+    /** Set while one request writes a keep-alive extension, so the others do not wait for it. */
+    final AtomicBoolean extending = new AtomicBoolean();
+
+    volatile long expiresAt;
+    volatile long lifetime;
+    volatile Long writeLimit;
     Long remaining;
-    boolean revoked;
+    volatile boolean revoked;
 
     TokenRecord(
             String id,
@@ -47,5 +57,6 @@ final class TokenRecord {
         this.resources = List.copyOf(resources);
         this.issuedBy = issuedBy;
         this.revoked = revoked;
+        this.principal = new Principal(group, user, id, Set.copyOf(this.actions), this.resources);
     }
 }

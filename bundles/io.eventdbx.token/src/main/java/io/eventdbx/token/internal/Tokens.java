@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -234,26 +233,44 @@ public final class Tokens implements TokenService {
     public Principal authenticate(String token) {
         TokenRecord record = recordOf(token);
         long now = now();
-        synchronized (record) {
-            if (record.revoked) {
-                throw Jwt.unauthenticated("the token has been revoked");
+        if (record.revoked) {
+            throw Jwt.unauthenticated("the token has been revoked");
+        }
+        long expiresAt = record.expiresAt;
+        if (now > expiresAt + CLOCK_SKEW_SECONDS) {
+            throw Jwt.unauthenticated("the token expired at " + Instant.ofEpochSecond(expiresAt));
+        }
+        if (record.keepAlive && now + record.lifetime - expiresAt >= 1) {
+            extend(record, now);
+        }
+        return record.principal;
+    }
+
+    /**
+     * Moves a keep-alive token's expiry forward. One request at a time does it (at most about once a second per
+     * token); the others go on at once, since the token is still valid while the extension is written.
+     */
+    private void extend(TokenRecord record, long now) {
+        if (!record.extending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            synchronized (record) {
+                if (!record.revoked && now + record.lifetime - record.expiresAt >= 1) {
+                    record.expiresAt = now + record.lifetime;
+                    save(record, false);
+                }
             }
-            if (now > record.expiresAt + CLOCK_SKEW_SECONDS) {
-                throw Jwt.unauthenticated("the token expired at " + Instant.ofEpochSecond(record.expiresAt));
-            }
-            if (record.keepAlive && now + record.lifetime - record.expiresAt >= 1) {
-                record.expiresAt = now + record.lifetime;
-                save(record, false);
-            }
-            return new Principal(record.group, record.user, record.id, new HashSet<>(record.actions), record.resources);
+        } finally {
+            record.extending.set(false);
         }
     }
 
     @Override
     public void consumeWrites(Principal principal, int count) {
         TokenRecord record = principal.tokenId() == null ? null : records.get(principal.tokenId());
-        if (record == null) {
-            return;
+        if (record == null || record.writeLimit == null) {
+            return; // no allowance to take from: no lock on the write path
         }
         synchronized (record) {
             if (record.remaining == null) {
