@@ -5,11 +5,18 @@ import static io.eventdbx.itests.RestClient.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eventdbx.itests.RestClient.Reply;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +39,105 @@ class RestIT {
 
     private Reply post(String token, String json, String... headers) throws Exception {
         return client.append(token, json, headers);
+    }
+
+    /**
+     * Many clients at once, so that appends wait for a group commit and are answered asynchronously: every answer is
+     * the record that was stored, one aggregate's events keep their order, a conflict found after the request
+     * thread was freed is still a clean 409, and the write allowance it took is given back.
+     */
+    @Test
+    void concurrentAppendsAreAnsweredWithTheirDurableRecords() throws Exception {
+        Dbx dbx = new Dbx(temp);
+        client = new RestClient(dbx.httpPort);
+        assertEquals(0, dbx.run("start").exit());
+        try {
+            client.awaitStatus("/health", null, 200);
+            String writer = token(dbx, "--group", "clinic", "--user", "alice");
+            int threads = 16;
+            int each = 20;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<List<Reply>>> work = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    // half the clients have an aggregate each; the other half share one
+                    String id = t < threads / 2 ? "c-" + t : "shared";
+                    int client = t;
+                    work.add(pool.submit(() -> {
+                        List<Reply> mine = new ArrayList<>();
+                        for (int i = 0; i < each; i++) {
+                            mine.add(post(
+                                    writer,
+                                    "{\"aggregate_type\":\"visit\",\"aggregate_id\":\"" + id
+                                            + "\",\"event_type\":\"seen\",\"payload\":{\"client\":" + client
+                                            + ",\"i\":" + i + "}}"));
+                        }
+                        return mine;
+                    }));
+                }
+                Map<Long, Reply> shared = new HashMap<>();
+                for (int t = 0; t < threads; t++) {
+                    List<Reply> mine = work.get(t).get(60, TimeUnit.SECONDS);
+                    for (int i = 0; i < each; i++) {
+                        Reply reply = mine.get(i);
+                        expect(201, null, reply);
+                        long version = reply.body().path("version").asLong();
+                        if (t < threads / 2) {
+                            assertEquals(i + 1, version, "one client's own aggregate keeps its order");
+                        } else {
+                            assertEquals(null, shared.put(version, reply), "version " + version + " answered twice");
+                        }
+                    }
+                }
+                assertEquals((threads / 2) * each, shared.size());
+                Reply stored = get("/v1/aggregates/visit/shared/events?skip=0&take=1000", writer);
+                assertEquals(shared.size(), stored.body().size());
+                for (JsonNode event : stored.body()) {
+                    Reply answered = shared.get(event.path("version").asLong());
+                    assertEquals(
+                            event.path("hash").asText(),
+                            answered.body().path("hash").asText());
+                    assertEquals(event.path("payload"), answered.body().path("payload"));
+                }
+                assertTrue(get("/v1/aggregates/visit/shared/verify", writer)
+                        .body()
+                        .path("ok")
+                        .asBoolean());
+
+                // a race for a new aggregate: exactly one wins, the others get 409 and their allowance back
+                String limited = token(dbx, "--group", "clinic", "--user", "bob", "--limit", "20");
+                List<Future<Reply>> race = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    race.add(pool.submit(() -> post(
+                            limited,
+                            "{\"aggregate_type\":\"visit\",\"aggregate_id\":\"race\",\"event_type\":\"opened\","
+                                    + "\"payload\":{},\"expected_version\":0}")));
+                }
+                int won = 0;
+                for (Future<Reply> f : race) {
+                    Reply reply = f.get(60, TimeUnit.SECONDS);
+                    if (reply.status() == 201) {
+                        won++;
+                    } else {
+                        expect(409, "CONFLICT", reply);
+                    }
+                }
+                assertEquals(1, won);
+                Dbx.Result tokens = dbx.run("token", "list", "--json");
+                assertEquals(0, tokens.exit(), tokens.toString());
+                JsonNode bob = null;
+                for (JsonNode t : RestClient.JSON.readTree(tokens.out())) {
+                    if (t.path("user").asText().equals("bob")) {
+                        bob = t;
+                    }
+                }
+                assertEquals(19, bob.path("remaining_writes").asLong(), tokens.out());
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            dbx.run("stop");
+        }
     }
 
     @Test
