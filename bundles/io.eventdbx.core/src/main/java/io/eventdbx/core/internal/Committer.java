@@ -157,7 +157,7 @@ final class Committer implements AutoCloseable {
         try {
             return start(operation, exclusive).join();
         } catch (CompletionException e) {
-            throw failure(e.getCause(), true);
+            throw callerError(e.getCause(), true);
         }
     }
 
@@ -181,7 +181,7 @@ final class Committer implements AutoCloseable {
                 answer.complete(value);
             } else {
                 answer.completeExceptionally(
-                        failure(error instanceof CompletionException ce ? ce.getCause() : error, false));
+                        callerError(error instanceof CompletionException ce ? ce.getCause() : error, false));
             }
         });
         return answer;
@@ -202,7 +202,7 @@ final class Committer implements AutoCloseable {
     }
 
     /** The error a caller gets for a failed write; {@code here} adds the caller's stack for a blocking caller. */
-    private static EventStoreException failure(Throwable cause, boolean here) {
+    private static EventStoreException callerError(Throwable cause, boolean here) {
         if (cause instanceof EventStoreException ese) {
             return here ? new EventStoreException(ese.code(), ese.getMessage(), ese) : ese;
         }
