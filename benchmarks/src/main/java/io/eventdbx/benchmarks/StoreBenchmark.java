@@ -22,6 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.WriteOptions;
@@ -36,6 +37,8 @@ public final class StoreBenchmark {
 
     private static final IssuedBy WRITER = new IssuedBy("bench", "writer");
     private static final String PAYLOAD;
+    /** The server's head cache when {@code memory_threshold} is unset: fewer heads than the aggregates stored. */
+    private static final int CACHED_HEADS = 100_000;
 
     static {
         // ~300 bytes of canonical JSON, like a typical domain event.
@@ -79,11 +82,24 @@ public final class StoreBenchmark {
     }
 
     private void run(Path root, int aggregates, int longAggregate) throws Exception {
-        double bare1 = bareRocks(root.resolve("bare1"), 1);
-        double bare64 = bareRocks(root.resolve("bare64"), 64);
+        // The baselines the issue names: bare rocksdbjni with default options, in a fresh database.
+        double bare1 = bareRocks(root.resolve("bare1"), 1, false);
+        double bare64 = bareRocks(root.resolve("bare64"), 64, false);
+        // Like for like: bare RocksDB with the engine's write-ahead log setting (recycled log files), in the same
+        // steady state the engine is measured in.
+        double bare1Recycled = bareRocks(root.resolve("bare1r"), 1, true);
+        double bare64Recycled = bareRocks(root.resolve("bare64r"), 64, true);
         try (RocksDbStorageEngine storage = new RocksDbStorageEngine(root.resolve("store"));
                 EventStoreEngine store =
-                        new EventStoreEngine(storage, 2_000_000, EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES)) {
+                        new EventStoreEngine(storage, CACHED_HEADS, EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES)) {
+            // Steady state first, as a server that holds data is: the long aggregate and the many aggregates the
+            // read rows below use. Their ~250 MB of writes flush memtables, so the engine's write-ahead log files
+            // are recycled by the time appends are measured.
+            fill(store, "long", "l-1", longAggregate);
+            createMany(store, aggregates);
+            storage.flush();
+
+            quiet(storage);
             double one = appends(store, "one", 1);
             row(
                     "durable appends, 1 appender",
@@ -91,6 +107,13 @@ public final class StoreBenchmark {
                     "bare RocksDB sync put, 1 writer: " + rate(bare1),
                     ratio(one, bare1),
                     "≥ 0.9×");
+            row(
+                    "durable appends, 1 appender, like for like",
+                    rate(one),
+                    "bare RocksDB sync put, 1 writer, recycled log, steady state: " + rate(bare1Recycled),
+                    ratio(one, bare1Recycled),
+                    "");
+            quiet(storage);
             double sixteen = appends(store, "sixteen", 16);
             // encryption at rest: the same appends through an engine that seals payloads and states, in its own
             // store, against this plaintext one
@@ -99,11 +122,17 @@ public final class StoreBenchmark {
                     EventStoreEngine encrypted = new EventStoreEngine(
                             encryptedStorage,
                             new CryptoComponent(encryptedStorage, root.resolve("encrypted")),
-                            2_000_000,
+                            CACHED_HEADS,
                             EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES,
                             0)) {
+                // the same steady state as the plaintext store (recycled log files), or the rows measure that
+                fill(encrypted, "long", "l-1", longAggregate);
+                encryptedStorage.flush();
+                quiet(encryptedStorage);
+                quiet(storage); // the plaintext store's compactions would run during this row otherwise
                 sealed = appends(encrypted, "sixteen", 16);
             }
+            quiet(storage);
             double plainAgain = appends(store, "sixteen-again", 16);
             double plain = (sixteen + plainAgain) / 2;
             row(
@@ -118,6 +147,7 @@ public final class StoreBenchmark {
                     "same without encryption (mean of the runs before and after): " + rate(plain),
                     ratio(sealed, plain),
                     "≥ 0.9×");
+            quiet(storage);
             long[] before = store.commitStats();
             double sixtyFour = appends(store, "sixtyfour", 64);
             long[] after = store.commitStats();
@@ -128,8 +158,15 @@ public final class StoreBenchmark {
                     "bare RocksDB sync put, 64 threads: " + rate(bare64),
                     ratio(sixtyFour, bare64),
                     "≥ 1.5×");
+            row(
+                    "durable appends, 64 appenders, like for like",
+                    rate(sixtyFour),
+                    "bare RocksDB sync put, 64 threads, recycled log, steady state: " + rate(bare64Recycled),
+                    ratio(sixtyFour, bare64Recycled),
+                    "");
             // The same 64 concurrent appends, in flight through appendAsync from two threads, as the REST server
             // now submits them: the batching is the same, without 64 parked threads to wake.
+            quiet(storage);
             before = store.commitStats();
             double inFlight = asyncAppends(store, "inflight", 2, 32);
             after = store.commitStats();
@@ -150,6 +187,7 @@ public final class StoreBenchmark {
                     store.stage(new AppendRequest(
                             "staged", "s-" + (i % 100), "happened", PAYLOAD, null, null, null, WRITER));
                 }
+                quiet(storage);
                 long tc = System.nanoTime();
                 committed = store.commitStaged().size();
                 commitRates[round] = committed / ((System.nanoTime() - tc) / 1e9);
@@ -178,8 +216,7 @@ public final class StoreBenchmark {
                     "",
                     "p50 ≤ 20 µs");
 
-            // a long aggregate: replay speed, and appends as cheap as to a new aggregate
-            fill(store, "long", "l-1", longAggregate);
+            // a long aggregate (filled above): replay speed, and appends as cheap as to a new aggregate
             double appendLong = latencyOfAppends(store, "long", "l-1", 2_000);
             double appendNew = latencyOfAppends(store, "long", null, 2_000);
             row(
@@ -200,8 +237,7 @@ public final class StoreBenchmark {
             double replayRate = replayed / ((System.nanoTime() - t0) / 1e9);
             row("replay of " + replayed + " events", rate(replayRate), "", "", "≥ 500 k/s");
 
-            // listing with many aggregates
-            createMany(store, aggregates);
+            // listing with many aggregates (created above)
             String cursor = store.list(null, aggregates / 2, 1).nextCursor();
             long[] pages = new long[200];
             for (int i = 0; i < pages.length; i++) {
@@ -222,15 +258,34 @@ public final class StoreBenchmark {
         }
     }
 
-    private double bareRocks(Path dir, int threads) throws Exception {
+    /**
+     * Bare rocksdbjni {@code sync=true} puts per second. {@code recycled}: with the engine's recycled write-ahead log
+     * files, after ~200 MB of unsynced writes and a flush have left a log file to recycle (a fresh database has none).
+     */
+    private double bareRocks(Path dir, int threads, boolean recycled) throws Exception {
         RocksDB.loadLibrary();
         try (Options options = new Options()
                         .setCreateIfMissing(true)
                         .setIncreaseParallelism(2)
-                        .setMaxBackgroundJobs(2);
+                        .setMaxBackgroundJobs(2)
+                        .setRecycleLogFileNum(recycled ? 2 : 0);
                 RocksDB db = RocksDB.open(options, dir.toString());
-                WriteOptions sync = new WriteOptions().setSync(true)) {
+                WriteOptions sync = new WriteOptions().setSync(true);
+                WriteOptions unsynced = new WriteOptions()) {
             byte[] value = PAYLOAD.getBytes(StandardCharsets.UTF_8);
+            if (recycled) {
+                byte[] filler = new byte[1200];
+                for (int i = 0; i < 170_000; i++) {
+                    db.put(unsynced, ("fill/" + i).getBytes(StandardCharsets.UTF_8), filler);
+                }
+                try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    db.flush(flush);
+                }
+                while (db.getLongProperty("rocksdb.num-running-compactions") > 0
+                        || db.getLongProperty("rocksdb.compaction-pending") > 0) {
+                    Thread.sleep(50);
+                }
+            }
             return measure(threads, (thread, i) -> {
                 byte[] key = ByteBuffer.allocate(32)
                         .put(("bare/" + thread + "/").getBytes(StandardCharsets.UTF_8))
@@ -282,6 +337,16 @@ public final class StoreBenchmark {
             throw new IllegalStateException(failed.get() + " asynchronous appends failed");
         }
         return rate;
+    }
+
+    /**
+     * Starts a measurement on a quiet store: the flushes and compactions the rows before it left behind would
+     * otherwise land on whichever row comes next (each row still pays for the background work it causes itself).
+     */
+    private static void quiet(RocksDbStorageEngine storage) throws Exception {
+        if (!storage.awaitIdle(120_000)) {
+            throw new IllegalStateException("the store did not become idle within 2 minutes");
+        }
     }
 
     private interface Work {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,8 @@ final class EnvelopeProtector implements DataProtector {
     private final AesGcm gcm;
     private final int capacity;
     private final Map<String, ScopeKeys> cache = new ConcurrentHashMap<>();
+    /** The cached scopes in order of insertion; guards every eviction. */
+    private final LinkedHashSet<String> order = new LinkedHashSet<>();
 
     /** A scope's keys: the current one (newest) and every one by id. */
     private record ScopeKeys(long currentId, byte[] current, Map<Long, byte[]> all) {}
@@ -98,21 +101,28 @@ final class EnvelopeProtector implements DataProtector {
             return keys;
         }
         keys = create ? cache.computeIfAbsent(scope, s -> loadOrCreate(s)) : load(scope);
-        if (keys != null && !create) {
-            cache.putIfAbsent(scope, keys);
+        if (keys != null) {
+            admit(scope, keys);
         }
-        trim(scope);
         return keys;
     }
 
-    private void trim(String keep) {
-        if (cache.size() <= capacity) {
-            return;
-        }
-        Iterator<String> scopes = cache.keySet().iterator();
-        for (int excess = cache.size() - capacity; excess > 0 && scopes.hasNext(); excess--) {
-            if (!scopes.next().equals(keep)) {
-                scopes.remove();
+    /**
+     * Records a newly cached scope and drops the oldest ones past the capacity, in O(1) each (a fresh iterator of
+     * the map per eviction would scan the buckets earlier evictions emptied: quadratic with many aggregates).
+     */
+    private void admit(String scope, ScopeKeys keys) {
+        synchronized (order) {
+            cache.putIfAbsent(scope, keys);
+            order.add(scope);
+            while (cache.size() > capacity && order.size() > 1) {
+                Iterator<String> oldest = order.iterator();
+                String victim = oldest.next();
+                if (victim.equals(scope)) {
+                    break;
+                }
+                oldest.remove();
+                cache.remove(victim);
             }
         }
     }

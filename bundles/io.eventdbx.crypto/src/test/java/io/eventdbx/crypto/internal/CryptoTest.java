@@ -64,6 +64,22 @@ class CryptoTest {
     }
 
     @Test
+    void scopesEvictedFromAFullKeyCacheStillOpenWithTheirStoredKeys() throws Exception {
+        AesGcm gcm = new AesGcm();
+        EnvelopeProtector small = new EnvelopeProtector(storage, KeyRing.open(dir.resolve("keys"), gcm), gcm, 4);
+        byte[][] sealed = new byte[50][];
+        for (int i = 0; i < sealed.length; i++) {
+            sealed[i] = small.seal("aggregate:t:" + i, bytes("e"), bytes("value " + i));
+        }
+        for (int i = 0; i < sealed.length; i++) {
+            // most were evicted: opening reloads the scope's own key from the store, not a new one
+            assertArrayEquals(bytes("value " + i), small.open("aggregate:t:" + i, bytes("e"), sealed[i]));
+            byte[] again = small.seal("aggregate:t:" + i, bytes("e"), bytes("x"));
+            assertArrayEquals(java.util.Arrays.copyOfRange(sealed[i], 1, 9), java.util.Arrays.copyOfRange(again, 1, 9));
+        }
+    }
+
+    @Test
     void aPristineDirectoryGetsOwnerOnlyGeneratedKeysThatSurviveARestart() throws Exception {
         CryptoComponent first = open();
         byte[] sealed = first.seal("aggregate:t:a", bytes("x"), bytes("secret payload"));
