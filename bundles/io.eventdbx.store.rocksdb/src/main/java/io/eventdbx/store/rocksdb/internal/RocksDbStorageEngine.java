@@ -118,21 +118,66 @@ public final class RocksDbStorageEngine implements StorageEngine {
     @Override
     public void write(WriteBatch batch, boolean sync) throws IOException {
         lock.readLock().lock();
-        try (org.rocksdb.WriteBatch rocksBatch = new org.rocksdb.WriteBatch()) {
+        try (org.rocksdb.WriteBatch rocksBatch = new org.rocksdb.WriteBatch(serialize(batch))) {
             checkOpen();
-            for (WriteBatch.Operation op : batch.operations()) {
-                if (op.value() == null) {
-                    rocksBatch.delete(op.key());
-                } else {
-                    rocksBatch.put(op.key(), op.value());
-                }
-            }
             db.write(sync ? syncWrites : asyncWrites, rocksBatch);
         } catch (RocksDBException e) {
             throw new IOException("write failed: " + e.getMessage(), e);
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * A batch in RocksDB's own WriteBatch encoding, so that it crosses JNI in one copy: one {@code put} call per
+     * operation costs two JNI transitions and two native allocations each (~3000 operations in a commit of 1000
+     * staged events). The encoding ({@code db/write_batch.cc}): sequence (fixed64, 0: RocksDB assigns it), count
+     * (fixed32), then per operation a tag ({@code 1} put, {@code 0} delete, default column family), the key and, for
+     * a put, the value, each as a varint32 length and the bytes. RocksDB parses it again when it applies the batch, so
+     * a malformed one would be refused whole, never applied in part.
+     */
+    static byte[] serialize(WriteBatch batch) {
+        List<WriteBatch.Operation> operations = batch.operations();
+        int size = 12;
+        for (WriteBatch.Operation op : operations) {
+            size += 1 + varintLength(op.key().length) + op.key().length;
+            if (op.value() != null) {
+                size += varintLength(op.value().length) + op.value().length;
+            }
+        }
+        byte[] rep = new byte[size];
+        int count = operations.size();
+        for (int i = 0; i < 4; i++) {
+            rep[8 + i] = (byte) (count >>> (8 * i));
+        }
+        int at = 12;
+        for (WriteBatch.Operation op : operations) {
+            rep[at++] = (byte) (op.value() == null ? 0 : 1);
+            at = putBytes(rep, at, op.key());
+            if (op.value() != null) {
+                at = putBytes(rep, at, op.value());
+            }
+        }
+        return rep;
+    }
+
+    private static int varintLength(int value) {
+        int length = 1;
+        while ((value >>>= 7) != 0) {
+            length++;
+        }
+        return length;
+    }
+
+    private static int putBytes(byte[] rep, int at, byte[] bytes) {
+        int length = bytes.length;
+        while ((length & ~0x7F) != 0) {
+            rep[at++] = (byte) ((length & 0x7F) | 0x80);
+            length >>>= 7;
+        }
+        rep[at++] = (byte) length;
+        System.arraycopy(bytes, 0, rep, at, bytes.length);
+        return at + bytes.length;
     }
 
     @Override
