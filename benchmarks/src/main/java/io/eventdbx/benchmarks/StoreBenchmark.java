@@ -38,7 +38,7 @@ public final class StoreBenchmark {
     private static final IssuedBy WRITER = new IssuedBy("bench", "writer");
     private static final String PAYLOAD;
     /** The server's head cache when {@code memory_threshold} is unset: fewer heads than the aggregates stored. */
-    private static final int CACHED_HEADS = 100_000;
+    private static final int CACHED_HEADS = EventStoreEngine.DEFAULT_CACHED_HEADS;
 
     static {
         // ~300 bytes of canonical JSON, like a typical domain event.

@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class EventStoreComponent implements EventStore {
 
-    static final int DEFAULT_CACHED_HEADS = 100_000;
-
     private static final Logger LOG = LoggerFactory.getLogger(EventStoreComponent.class);
 
     private final EventStoreEngine engine;
@@ -64,8 +62,9 @@ public final class EventStoreComponent implements EventStore {
             @Reference SchemaValidator schemas,
             Map<String, Object> config) {
         Object threshold = config.get("memory_threshold");
-        int cached =
-                threshold instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : DEFAULT_CACHED_HEADS;
+        int cached = threshold instanceof Number n
+                ? (int) Math.min(Integer.MAX_VALUE, n.longValue())
+                : EventStoreEngine.DEFAULT_CACHED_HEADS;
         Object limit = config.get("max_payload_bytes");
         int maxPayload = limit instanceof Number n ? n.intValue() : EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES;
         Object every = config.get("snapshot_threshold");

@@ -44,6 +44,9 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     /** Largest payload accepted, in bytes of canonical UTF-8. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 
+    /** Heads kept in memory when {@code memory_threshold} is unset. */
+    public static final int DEFAULT_CACHED_HEADS = 100_000;
+
     private static final int SCAN_PAGE = 1000;
 
     private final StorageEngine storage;

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +33,7 @@ public final class RecycledLogWriter {
         PrintStream out = System.out;
         RocksDbStorageEngine storage = new RocksDbStorageEngine(dir);
         byte[] old = new byte[1000];
-        java.util.Arrays.fill(old, (byte) 'o');
+        Arrays.fill(old, (byte) 'o');
         // first log file: ~4 MB of old values, then flushed, so the file becomes obsolete and is kept for reuse
         for (int i = 0; i < OLD_KEYS; i++) {
             storage.write(new WriteBatch().put(key(i), old), false);
