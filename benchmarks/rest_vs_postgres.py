@@ -41,12 +41,23 @@ LUA_PRELUDE = r"""
 local counter = 0
 local thread_id = 0
 local threads = {}
+local requests = {}
 function setup(thread)
   thread:set("tid", #threads)
   table.insert(threads, thread)
 end
+-- Every request is built once, here, by the script's build(i): wrk shares the two cores with the server, and
+-- building each request anew in Lua (concatenations, wrk.format with a ~600-character token) cost wrk ~16 us of CPU
+-- per request instead of ~13 us.
 function init(args)
   thread_id = tid
+  for i = 0, AGGREGATES - 1 do
+    requests[i] = build(i)
+  end
+end
+function request()
+  counter = counter + 1
+  return requests[counter % AGGREGATES]
 end
 function done(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
@@ -56,10 +67,9 @@ end
 """
 
 POST_LUA = LUA_PRELUDE + r"""
-function request()
-  counter = counter + 1
+function build(i)
   -- each thread cycles through its own aggregates: in-flight requests almost never share one
-  local id = "a-" .. thread_id .. "-" .. (counter % AGGREGATES)
+  local id = "a-" .. thread_id .. "-" .. i
   local body = '{"aggregate_type":"bench","aggregate_id":"' .. id .. '","event_type":"seen","payload":PAYLOAD}'
   return wrk.format("POST", "/v1/events", {["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer TOKEN"}, body)
@@ -67,9 +77,9 @@ end
 """
 
 GET_LUA = LUA_PRELUDE + r"""
-function request()
-  counter = counter + 1
-  local id = "a-" .. (counter % THREADS) .. "-" .. (counter % AGGREGATES)
+function build(i)
+  -- the aggregates both threads' appends created
+  local id = "a-" .. (i % THREADS) .. "-" .. i
   return wrk.format("GET", "/v1/aggregates/bench/" .. id, {["Authorization"] = "Bearer TOKEN"})
 end
 """
