@@ -20,6 +20,7 @@ import glob
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -105,6 +106,37 @@ def run(cmd, **kw):
     return result.stdout
 
 
+def process_cpu(pid, with_reaped_children=False):
+    """CPU seconds (user + system) a process has used; with its reaped children's (PostgreSQL's backends exit when
+    their connection closes, and their time is added to the postmaster's)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if with_reaped_children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid):
+    """The live child processes of a process."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass  # the process ended while we looked
+    return found
+
+
+def load_generator_cpu():
+    """CPU seconds used by this script's finished child processes (wrk, pgbench) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def wrk(url, script, clients, seconds, threads):
     out = run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s", "-s", script, url])
     m = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", out)
@@ -114,6 +146,17 @@ def wrk(url, script, clients, seconds, threads):
     if errors:
         raise SystemExit(f"wrk saw {errors} errors ({status_errors} non-2xx):\n{out}")
     return {"rate": requests / (micros / 1e6), "p50_ms": p50 / 1000, "p99_ms": p99 / 1000, "n": requests}
+
+
+def with_cpu(server_cpu, measure):
+    """Runs a measurement and adds the CPU each request cost the server and the load generator, in microseconds.
+    Both share the same two cores, so when they keep them busy the throughput is about 2 cores / (server +
+    load generator) CPU per request: this says where the time went, and is steadier than a rate on a noisy machine."""
+    server0, client0 = server_cpu(), load_generator_cpu()
+    result = measure()
+    result["server_us"] = 1e6 * (server_cpu() - server0) / result["n"]
+    result["client_us"] = 1e6 * (load_generator_cpu() - client0) / result["n"]
+    return result
 
 
 class Postgres:
@@ -153,6 +196,18 @@ class Postgres:
     def _psql(self, args):
         return [self.psql, "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-v",
                 "ON_ERROR_STOP=1", "-q"] + args
+
+    def cpu(self):
+        """CPU seconds the cluster has used: the postmaster, its exited backends and its live processes."""
+        with open(os.path.join(self.dir, "postmaster.pid")) as f:
+            postmaster = int(f.readline())
+        total = process_cpu(postmaster, with_reaped_children=True)
+        for child in children(postmaster):
+            try:
+                total += process_cpu(child)
+            except OSError:
+                pass  # exited since it was listed: its time is the postmaster's now
+        return total
 
     def sql(self, text):
         run(self._psql(["-c", text]))
@@ -232,14 +287,18 @@ def main():
         # the CPU for the first 15 s); it also creates the aggregates the GET run reads.
         wrk(url, post64, 64, 30, 2)
         wrk(url, get64, 64, 10, 2)
-        results["dbx_post64"] = wrk(url, post64, 64, args.seconds, 2)
-        results["dbx_post1"] = wrk(url, post1, 1, args.seconds, 1)
-        results["dbx_get64"] = wrk(url, get64, 64, args.seconds, 2)
+        with open(os.path.join(data, "eventdbx.pid")) as f:
+            server = json.load(f)["pid"]
+        server_cpu = lambda: process_cpu(server)
+        results["dbx_post64"] = with_cpu(server_cpu, lambda: wrk(url, post64, 64, args.seconds, 2))
+        results["dbx_post1"] = with_cpu(server_cpu, lambda: wrk(url, post1, 1, args.seconds, 1))
+        results["dbx_get64"] = with_cpu(server_cpu, lambda: wrk(url, get64, 64, args.seconds, 2))
         run(base + ["stop"], env=env)
 
         if args.dbx_only:
             for name, r in results.items():
-                print(f"{name}: {r['rate']:,.0f}/s p50 {r['p50_ms']:.2f} ms p99 {r['p99_ms']:.2f} ms")
+                print(f"{name}: {r['rate']:,.0f}/s p50 {r['p50_ms']:.2f} ms p99 {r['p99_ms']:.2f} ms, CPU per request: "
+                      f"server {r['server_us']:.1f} us, wrk {r['client_us']:.1f} us")
             return
         pg.start()
         pg.sql("CREATE TABLE events (stream text NOT NULL, version bigint NOT NULL, event_type text NOT NULL, "
@@ -249,11 +308,11 @@ def main():
                   "coalesce(max(version), 0) + 1, 'seen', '" + payload_sql + "'::jsonb "
                   "FROM events WHERE stream = 's-' || :client_id;\n")
         pg.bench(insert, 64, 2, work, "warmup")
-        results["pg_insert64"] = pg.bench(insert, 64, args.seconds, work, "insert64")
-        results["pg_insert1"] = pg.bench(insert, 1, args.seconds, work, "insert1")
+        results["pg_insert64"] = with_cpu(pg.cpu, lambda: pg.bench(insert, 64, args.seconds, work, "insert64"))
+        results["pg_insert1"] = with_cpu(pg.cpu, lambda: pg.bench(insert, 1, args.seconds, work, "insert1"))
         read = ("\\set c random(0, 63)\nSELECT data FROM events WHERE stream = 's-' || :c "
                 "ORDER BY version DESC LIMIT 1;\n")
-        results["pg_read64"] = pg.bench(read, 64, args.seconds, work, "read64")
+        results["pg_read64"] = with_cpu(pg.cpu, lambda: pg.bench(read, 64, args.seconds, work, "read64"))
     finally:
         subprocess.run(base + ["stop"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         pg.stop()
@@ -277,6 +336,16 @@ def main():
           f"{r['dbx_get64']['p50_ms']:.2f} / {r['dbx_get64']['p99_ms']:.2f} | {fmt(r['pg_read64'])} | "
           f"{r['pg_read64']['p50_ms']:.2f} / {r['pg_read64']['p99_ms']:.2f} | "
           f"{r['dbx_get64']['rate'] / r['pg_read64']['rate']:.2f}x | >= 30 k/s |")
+    print("\nCPU per request in microseconds (user + system), server and load generator, from the same runs:\n")
+    print("| measurement | EventDBX server | wrk | total | PostgreSQL server | pgbench | total | PostgreSQL total / EventDBX total |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, ours, theirs in [("durable appends, 64 clients", "dbx_post64", "pg_insert64"),
+                                ("durable appends, 1 sequential client", "dbx_post1", "pg_insert1"),
+                                ("current state GET / latest event SELECT, 64 clients", "dbx_get64", "pg_read64")]:
+        a, b = r[ours], r[theirs]
+        total_a, total_b = a["server_us"] + a["client_us"], b["server_us"] + b["client_us"]
+        print(f"| {label} | {a['server_us']:.1f} | {a['client_us']:.1f} | {total_a:.1f} | {b['server_us']:.1f} | "
+              f"{b['client_us']:.1f} | {total_b:.1f} | {total_b / total_a:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -83,12 +83,14 @@ public final class StoreBenchmark {
 
     private void run(Path root, int aggregates, int longAggregate) throws Exception {
         // The baselines the issue names: bare rocksdbjni with default options, in a fresh database.
-        double bare1 = bareRocks(root.resolve("bare1"), 1, false);
-        double bare64 = bareRocks(root.resolve("bare64"), 64, false);
+        Throughput bare1Put = bareRocks(root.resolve("bare1"), 1, false);
+        Throughput bare64Put = bareRocks(root.resolve("bare64"), 64, false);
+        double bare1 = bare1Put.perSecond();
+        double bare64 = bare64Put.perSecond();
         // Like for like: bare RocksDB with the engine's write-ahead log setting (recycled log files), in the same
         // steady state the engine is measured in.
-        double bare1Recycled = bareRocks(root.resolve("bare1r"), 1, true);
-        double bare64Recycled = bareRocks(root.resolve("bare64r"), 64, true);
+        double bare1Recycled = bareRocks(root.resolve("bare1r"), 1, true).perSecond();
+        double bare64Recycled = bareRocks(root.resolve("bare64r"), 64, true).perSecond();
         try (RocksDbStorageEngine storage = new RocksDbStorageEngine(root.resolve("store"));
                 EventStoreEngine store =
                         new EventStoreEngine(storage, CACHED_HEADS, EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES)) {
@@ -100,11 +102,12 @@ public final class StoreBenchmark {
             storage.flush();
 
             quiet(storage);
-            double one = appends(store, "one", 1);
+            Throughput oneAppender = appends(store, "one", 1);
+            double one = oneAppender.perSecond();
             row(
                     "durable appends, 1 appender",
-                    rate(one),
-                    "bare RocksDB sync put, 1 writer: " + rate(bare1),
+                    rate(one) + cpu(oneAppender),
+                    "bare RocksDB sync put, 1 writer: " + rate(bare1) + cpu(bare1Put),
                     ratio(one, bare1),
                     "≥ 0.9×");
             row(
@@ -114,7 +117,7 @@ public final class StoreBenchmark {
                     ratio(one, bare1Recycled),
                     "");
             quiet(storage);
-            double sixteen = appends(store, "sixteen", 16);
+            double sixteen = appends(store, "sixteen", 16).perSecond();
             // encryption at rest: the same appends through an engine that seals payloads and states, in its own
             // store, against this plaintext one
             double sealed;
@@ -130,10 +133,10 @@ public final class StoreBenchmark {
                 encryptedStorage.flush();
                 quiet(encryptedStorage);
                 quiet(storage); // the plaintext store's compactions would run during this row otherwise
-                sealed = appends(encrypted, "sixteen", 16);
+                sealed = appends(encrypted, "sixteen", 16).perSecond();
             }
             quiet(storage);
-            double plainAgain = appends(store, "sixteen-again", 16);
+            double plainAgain = appends(store, "sixteen-again", 16).perSecond();
             double plain = (sixteen + plainAgain) / 2;
             row(
                     "durable appends, 16 appenders",
@@ -149,13 +152,19 @@ public final class StoreBenchmark {
                     "≥ 0.9×");
             quiet(storage);
             long[] before = store.commitStats();
-            double sixtyFour = appends(store, "sixtyfour", 64);
+            Throughput sixtyFourAppenders = appends(store, "sixtyfour", 64);
+            double sixtyFour = sixtyFourAppenders.perSecond();
             long[] after = store.commitStats();
             double perBatch = (double) (after[1] - before[1]) / Math.max(1, after[0] - before[0]);
             row(
                     "durable appends, 64 appenders",
-                    rate(sixtyFour) + String.format(Locale.ROOT, " (%.0f events per sync)", perBatch),
-                    "bare RocksDB sync put, 64 threads: " + rate(bare64),
+                    rate(sixtyFour)
+                            + String.format(
+                                    Locale.ROOT,
+                                    " (%.0f events per sync; CPU %.0f µs each)",
+                                    perBatch,
+                                    sixtyFourAppenders.cpuMicros()),
+                    "bare RocksDB sync put, 64 threads: " + rate(bare64) + cpu(bare64Put),
                     ratio(sixtyFour, bare64),
                     "≥ 1.5×");
             row(
@@ -168,13 +177,19 @@ public final class StoreBenchmark {
             // now submits them: the batching is the same, without 64 parked threads to wake.
             quiet(storage);
             before = store.commitStats();
-            double inFlight = asyncAppends(store, "inflight", 2, 32);
+            Throughput inFlightAppends = asyncAppends(store, "inflight", 2, 32);
+            double inFlight = inFlightAppends.perSecond();
             after = store.commitStats();
             perBatch = (double) (after[1] - before[1]) / Math.max(1, after[0] - before[0]);
             row(
                     "durable appends, 64 in flight via appendAsync (2 threads × 32)",
-                    rate(inFlight) + String.format(Locale.ROOT, " (%.0f events per sync)", perBatch),
-                    "bare RocksDB sync put, 64 threads: " + rate(bare64),
+                    rate(inFlight)
+                            + String.format(
+                                    Locale.ROOT,
+                                    " (%.0f events per sync; CPU %.0f µs each)",
+                                    perBatch,
+                                    inFlightAppends.cpuMicros()),
+                    "bare RocksDB sync put, 64 threads: " + rate(bare64) + cpu(bare64Put),
                     ratio(inFlight, bare64),
                     "≥ 1.5×");
 
@@ -262,7 +277,7 @@ public final class StoreBenchmark {
      * Bare rocksdbjni {@code sync=true} puts per second. {@code recycled}: with the engine's recycled write-ahead log
      * files, after ~200 MB of unsynced writes and a flush have left a log file to recycle (a fresh database has none).
      */
-    private double bareRocks(Path dir, int threads, boolean recycled) throws Exception {
+    private Throughput bareRocks(Path dir, int threads, boolean recycled) throws Exception {
         RocksDB.loadLibrary();
         try (Options options = new Options()
                         .setCreateIfMissing(true)
@@ -296,7 +311,7 @@ public final class StoreBenchmark {
         }
     }
 
-    private double appends(EventStoreEngine store, String type, int threads) throws Exception {
+    private Throughput appends(EventStoreEngine store, String type, int threads) throws Exception {
         return measure(
                 threads,
                 (thread, i) -> store.append(
@@ -307,11 +322,11 @@ public final class StoreBenchmark {
      * Appends per second with {@code perThread} appends in flight on each of {@code threads} threads, each to its
      * own aggregate (a thread waits for a free slot, never for a particular append).
      */
-    private double asyncAppends(EventStoreEngine store, String type, int threads, int perThread) throws Exception {
+    private Throughput asyncAppends(EventStoreEngine store, String type, int threads, int perThread) throws Exception {
         Semaphore[] slots = new Semaphore[threads];
         Arrays.setAll(slots, t -> new Semaphore(perThread));
         AtomicLong failed = new AtomicLong();
-        double rate = measure(threads, (thread, iteration) -> {
+        Throughput rate = measure(threads, (thread, iteration) -> {
             slots[thread].acquire();
             AppendRequest request = new AppendRequest(
                     type,
@@ -353,8 +368,19 @@ public final class StoreBenchmark {
         void run(int thread, long iteration) throws Exception;
     }
 
-    /** Operations per second of {@code threads} threads doing {@code work} for the configured time (after a 1 s warm-up). */
-    private double measure(int threads, Work work) throws Exception {
+    /**
+     * Operations per second, and the process's CPU time per operation in microseconds (every thread: callers,
+     * committer, RocksDB's flushes and compactions). Both run on the same two cores, so when they keep them busy
+     * the throughput is about 2 cores / CPU per operation: the CPU figure says where the time went, and moves less
+     * than a rate on a noisy machine.
+     */
+    private record Throughput(double perSecond, double cpuMicros) {}
+
+    private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /** {@code threads} threads doing {@code work} for the configured time, measured after a 1 s warm-up. */
+    private Throughput measure(int threads, Work work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicLong done = new AtomicLong();
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
@@ -376,11 +402,15 @@ public final class StoreBenchmark {
                 }
             }));
         }
+        // the CPU of the measured window only: the warm-up's includes the JIT compiler's
+        TimeUnit.NANOSECONDS.sleep(warmupEnd - System.nanoTime());
+        long cpuStart = OS.getProcessCpuTime();
         for (Future<?> f : futures) {
             f.get();
         }
+        long cpu = OS.getProcessCpuTime() - cpuStart;
         pool.shutdown();
-        return done.get() / (double) seconds;
+        return new Throughput(done.get() / (double) seconds, cpu / 1e3 / Math.max(1, done.get()));
     }
 
     private void fill(EventStoreEngine store, String type, String id, int events) throws Exception {
@@ -437,6 +467,11 @@ public final class StoreBenchmark {
 
     private static String rate(double perSecond) {
         return String.format(Locale.ROOT, "%,.0f/s", perSecond);
+    }
+
+    /** The CPU part of a result: " (CPU n µs per operation)". */
+    private static String cpu(Throughput throughput) {
+        return String.format(Locale.ROOT, " (CPU %.0f µs each)", throughput.cpuMicros());
     }
 
     private static String ratio(double a, double b) {
