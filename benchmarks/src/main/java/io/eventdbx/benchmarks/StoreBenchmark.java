@@ -158,12 +158,7 @@ public final class StoreBenchmark {
             double perBatch = (double) (after[1] - before[1]) / Math.max(1, after[0] - before[0]);
             row(
                     "durable appends, 64 appenders",
-                    rate(sixtyFour)
-                            + String.format(
-                                    Locale.ROOT,
-                                    " (%.0f events per sync; CPU %.0f µs each)",
-                                    perBatch,
-                                    sixtyFourAppenders.cpuMicros()),
+                    rate(sixtyFour) + batched(perBatch, sixtyFourAppenders),
                     "bare RocksDB sync put, 64 threads: " + rate(bare64) + cpu(bare64Put),
                     ratio(sixtyFour, bare64),
                     "≥ 1.5×");
@@ -183,12 +178,7 @@ public final class StoreBenchmark {
             perBatch = (double) (after[1] - before[1]) / Math.max(1, after[0] - before[0]);
             row(
                     "durable appends, 64 in flight via appendAsync (2 threads × 32)",
-                    rate(inFlight)
-                            + String.format(
-                                    Locale.ROOT,
-                                    " (%.0f events per sync; CPU %.0f µs each)",
-                                    perBatch,
-                                    inFlightAppends.cpuMicros()),
+                    rate(inFlight) + batched(perBatch, inFlightAppends),
                     "bare RocksDB sync put, 64 threads: " + rate(bare64) + cpu(bare64Put),
                     ratio(inFlight, bare64),
                     "≥ 1.5×");
@@ -467,6 +457,12 @@ public final class StoreBenchmark {
 
     private static String rate(double perSecond) {
         return String.format(Locale.ROOT, "%,.0f/s", perSecond);
+    }
+
+    /** The group-commit and CPU part of a result: " (n events per sync; CPU n µs each)". */
+    private static String batched(double perBatch, Throughput throughput) {
+        return String.format(
+                Locale.ROOT, " (%.0f events per sync; CPU %.0f µs each)", perBatch, throughput.cpuMicros());
     }
 
     /** The CPU part of a result: " (CPU n µs per operation)". */
