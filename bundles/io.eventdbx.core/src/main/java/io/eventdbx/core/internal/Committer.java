@@ -294,8 +294,9 @@ final class Committer implements AutoCloseable {
         private final String now = Committer.now();
         // heads encoded ahead (by the caller that speculated), by identity
         private final Map<Head, byte[]> encoded = new IdentityHashMap<>();
-        // what the current operation staged; merged into the batch only if it succeeds
-        private final List<WriteBatch.Operation> opWrites = new ArrayList<>();
+        // What the current operation staged: its writes go straight into the batch, after the first opMark
+        // (taken back if it fails); its heads, removals and idempotency keys are merged only if it succeeds.
+        private int opMark;
         private final Map<String, Head> opHeads = new HashMap<>();
         private final List<String> opRemoved = new ArrayList<>();
         private final Map<String, CompletableFuture<Object>> opIdempotency = new HashMap<>();
@@ -355,15 +356,15 @@ final class Committer implements AutoCloseable {
             String key = key(type, id);
             opHeads.remove(key);
             opRemoved.add(key);
-            opWrites.add(new WriteBatch.Operation(Keys.head(type, id), null));
+            writes.delete(Keys.head(type, id));
         }
 
         void put(byte[] key, byte[] value) {
-            opWrites.add(new WriteBatch.Operation(key, value));
+            writes.put(key, value);
         }
 
         void delete(byte[] key) {
-            opWrites.add(new WriteBatch.Operation(key, null));
+            writes.delete(key);
         }
 
         long nextPosition() {
@@ -399,7 +400,7 @@ final class Committer implements AutoCloseable {
 
         private void beginOperation(CompletableFuture<Object> future) {
             current = future;
-            opWrites.clear();
+            opMark = writes.size();
             opHeads.clear();
             opRemoved.clear();
             opIdempotency.clear();
@@ -407,13 +408,6 @@ final class Committer implements AutoCloseable {
         }
 
         private void commitOperation() {
-            for (WriteBatch.Operation op : opWrites) {
-                if (op.value() == null) {
-                    writes.delete(op.key());
-                } else {
-                    writes.put(op.key(), op.value());
-                }
-            }
             for (String key : opRemoved) {
                 heads.remove(key);
                 removed.add(key);
@@ -429,6 +423,7 @@ final class Committer implements AutoCloseable {
         }
 
         private void abortOperation() {
+            writes.truncate(opMark);
             nextPosition = opPositionStart;
         }
     }

@@ -51,6 +51,31 @@ public final class WriteBatch {
         return Collections.unmodifiableList(operations);
     }
 
+    /** The number of operations added so far. */
+    public int size() {
+        return operations.size();
+    }
+
+    /**
+     * Drops the operations added after the first {@code size}: undoes, in place, what was added since
+     * {@link #size()} returned {@code size}. Lets one batch collect the writes of several independent steps and
+     * take back those of a step that fails, without staging each step's writes apart first.
+     *
+     * @param size the number of operations to keep
+     * @throws IllegalArgumentException if {@code size} is negative or more than {@link #size()}
+     */
+    public void truncate(int size) {
+        if (size < 0 || size > operations.size()) {
+            throw new IllegalArgumentException(
+                    "cannot truncate a batch of " + operations.size() + " operations to " + size);
+        }
+        List<Operation> dropped = operations.subList(size, operations.size());
+        for (Operation op : dropped) {
+            bytes -= op.key().length + (op.value() == null ? 0 : op.value().length);
+        }
+        dropped.clear();
+    }
+
     /** Whether the batch is empty. */
     public boolean isEmpty() {
         return operations.isEmpty();
