@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eventdbx.api.EventStoreException;
 import io.eventdbx.api.EventStoreException.Code;
@@ -43,7 +44,7 @@ class CommitterTest {
                 context.put(bytes("a"), bytes("1"));
                 return "a";
             }));
-            running.await(10, TimeUnit.SECONDS);
+            assertTrue(running.await(10, TimeUnit.SECONDS), "the lone writer started");
             CompletableFuture<Object> failing = committer.submitAsync(context -> {
                 context.put(bytes("b"), bytes("2"));
                 context.delete(bytes("kept"));
