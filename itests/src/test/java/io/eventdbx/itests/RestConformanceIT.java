@@ -56,6 +56,8 @@ class RestConformanceIT {
                     "aggregate:patient:p-1");
 
             api.sample("get", "/health", api.get("/health", null));
+            api.sample("get", "/health/live", api.get("/health/live", null));
+            api.sample("get", "/health/ready", api.get("/health/ready", null));
             api.sample("get", "/openapi.json", expect(200, null, api.get("/openapi.json", admin)));
             api.sample("get", "/openapi.json", expect(401, "UNAUTHENTICATED", api.get("/openapi.json", null)));
             for (int v = 1; v <= 4; v++) {
@@ -351,7 +353,7 @@ class RestConformanceIT {
 
     record Run(int exit, String out) {}
 
-    private static Run run(Path dir, Duration timeout, String... command) throws IOException, InterruptedException {
+    static Run run(Path dir, Duration timeout, String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(new ArrayList<>(List.of(command)))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)

@@ -64,8 +64,10 @@ class RestRedeployIT {
                             } else {
                                 unanswered.add(key);
                                 refused.incrementAndGet();
-                                // while the REST servlet is away: Jetty's 404, or 503; never a 500 or a 4xx of ours
-                                if (reply.status() != 404 && reply.status() != 503) {
+                                // while the REST servlet is away: a JSON 503 with Retry-After; never a 404, a 500
+                                // or another 4xx
+                                if (reply.status() != 503
+                                        || !reply.body().path("code").asText().equals("UNAVAILABLE")) {
                                     unclean.add(key + ": " + reply.status() + " " + reply.raw());
                                 }
                             }
@@ -84,7 +86,7 @@ class RestRedeployIT {
 
             // stop: the REST servlet goes, the store, the control socket and the metrics servlet stay
             assertEquals(0, dbx.run("bundle", "stop", "io.eventdbx.rest").exit());
-            api.awaitStatus("/health", null, 404);
+            api.awaitStatus("/health", null, 503);
             int refusedBefore = refused.get();
             await(() -> refused.get() >= refusedBefore + 20, "requests refused while stopped");
             assertEquals(200, api.get("/metrics", token).status(), "the metrics servlet still answers");

@@ -157,6 +157,10 @@ final class Lifecycle {
             EffectiveConfig config = ConfigLoader.load(dir.config(), environment, flags);
             AdminCredential.loadOrCreate(dir.adminKeyFile());
             Optional<PidFile> running = live(dir);
+            if (running.isPresent() && !answers(running.get()) && awaitExit(dir, running.get())) {
+                running = Optional.empty(); // it was exiting (killed): its pid file is stale now
+                Files.deleteIfExists(dir.pidFile());
+            }
             if (running.isPresent()) {
                 throw new CommandException("EventDBX is already running for " + dir.root() + " (pid "
                         + running.get().pid() + "); use 'dbx restart' to restart it");
@@ -438,6 +442,52 @@ final class Lifecycle {
         Files.deleteIfExists(dir.pidFile());
         err.println("note: removed a stale pid file (pid " + pid.get().pid() + " no longer runs)");
         return Optional.empty();
+    }
+
+    /**
+     * Whether the server of a pid file answers on its control socket (sends its greeting within a second). A
+     * process that was killed can still look alive while the kernel tears it down, and its listening socket can
+     * still accept, but it sends nothing.
+     */
+    private static boolean answers(PidFile pid) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(pid.controlAddress(), 1_000);
+            socket.setSoTimeout(1_000);
+            byte[] greeting =
+                    socket.getInputStream().readNBytes(io.eventdbx.control.protocol.ControlProtocol.GREETING.length);
+            return java.util.Arrays.equals(greeting, io.eventdbx.control.protocol.ControlProtocol.GREETING);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Waits (up to 15 s) for a process that holds a pid file but does not answer to let go of the data directory:
+     * it exits, or its lock is released. False if it still holds the directory then (hung, not exiting).
+     */
+    private boolean awaitExit(DataDirectory dir, PidFile pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        boolean told = false;
+        while (System.nanoTime() < deadline) {
+            if (pid.process().isEmpty() || lockIsFree(dir)) {
+                return true;
+            }
+            if (!told) {
+                err.println("note: pid " + pid.pid() + " does not answer; waiting for it to exit");
+                told = true;
+            }
+            Thread.sleep(20); // polling the process table: the kernel offers no wait for a process not our child
+        }
+        return false;
+    }
+
+    private static boolean lockIsFree(DataDirectory dir) {
+        try {
+            DataDirectoryLock.acquire(dir).close();
+            return true;
+        } catch (LauncherException e) {
+            return false;
+        }
     }
 
     private DataDirectory resolve(Located options) {

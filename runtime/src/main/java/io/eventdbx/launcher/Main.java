@@ -33,6 +33,15 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
 
+    /**
+     * The user's home: {@code $HOME} as the shell has it (the seed's default data directory is
+     * {@code $HOME/.eventdbx}), else the JVM's idea of it, which comes from the password database.
+     */
+    static Path home(Map<String, String> environment) {
+        String home = environment.get("HOME");
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"));
+    }
+
     Main(Map<String, String> environment, Path home, InputStream in, PrintStream out, PrintStream err) {
         this.environment = environment;
         this.home = home;
@@ -47,9 +56,7 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String[] args) {
-        int exit = new Main(
-                        System.getenv(), Path.of(System.getProperty("user.home")), System.in, System.out, System.err)
-                .run(args);
+        int exit = new Main(System.getenv(), home(System.getenv()), System.in, System.out, System.err).run(args);
         System.out.flush();
         System.err.flush();
         System.exit(exit);

@@ -26,6 +26,9 @@ import java.util.Optional;
 final class Server {
 
     static final String CONTROL_FILTER = "(&(objectClass=java.net.InetSocketAddress)(eventdbx.endpoint=control))";
+    /** The API listener, published once the API servlets are registered and the port is bound. */
+    static final String HTTP_FILTER = "(&(objectClass=java.net.InetSocketAddress)(eventdbx.endpoint=http))";
+
     private static final long READY_TIMEOUT_MILLIS = 60_000;
 
     private final Distribution distribution;
@@ -77,19 +80,29 @@ final class Server {
         DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
         try {
             checkListenerFree(config.socketBindAddress(), "control socket ([socket].bind_addr)");
+            if (!config.apis().isEmpty()) {
+                checkListenerFree(new io.eventdbx.config.BindAddress("0.0.0.0", config.port()), "HTTP API (port)");
+            }
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
         FrameworkRunner runner = new FrameworkRunner(distribution, dir, "server", flags);
-        // the rest feature's Felix HTTP listens on the configured port
-        runner.frameworkProperty("org.osgi.service.http.port", String.valueOf(config.port()));
+        // Felix HTTP must have a connector of its own to start Jetty: a loopback placeholder on port 0, which the
+        // io.eventdbx.http bundle closes when it adds the API listener on the configured port (once the API is ready).
+        runner.frameworkProperty("org.osgi.service.http.port", "0");
+        runner.frameworkProperty("org.apache.felix.http.host", "127.0.0.1");
+        // The whiteboard tells of a registered servlet at once, not 2 s later: the listener opens on that news.
+        runner.frameworkProperty("org.apache.felix.http.whiteboard.changecount.delay", "0");
         Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.now());
         try {
             runner.boot(distribution.select("server", config.apis()));
             InetSocketAddress control = (InetSocketAddress) runner.waitFor(CONTROL_FILTER, READY_TIMEOUT_MILLIS);
             if (control == null) {
                 throw new CommandException("the control socket did not start within 60 s; see " + dir.logFile());
+            }
+            if (config.apis().contains("rest") && runner.waitFor(HTTP_FILTER, READY_TIMEOUT_MILLIS) == null) {
+                throw new CommandException("the HTTP API did not start within 60 s; see " + dir.logFile());
             }
             String endpoint = control.getAddress().getHostAddress() + ":" + control.getPort();
             PidFile pid = new PidFile(ProcessHandle.current().pid(), started, endpoint, config.port());

@@ -103,10 +103,19 @@ public record DataDirectory(Path root, Path configFile) {
      * @throws ConfigException if they cannot be created
      */
     public void prepare() {
+        // Directories and files the data directory holds are the owner's only, whoever created them first.
         try {
             FilePermissions.createOwnerOnlyDirectory(root);
             FilePermissions.createOwnerOnlyDirectory(logFile().getParent());
             FilePermissions.createOwnerOnlyDirectory(deployDir());
+            // what the operator made before the first start (0755 directories, a 0644 config.toml) is tightened
+            FilePermissions.createOwnerOnlyDirectory(root.resolve("store"));
+            if (configFile
+                    .toAbsolutePath()
+                    .normalize()
+                    .startsWith(root.toAbsolutePath().normalize())) {
+                FilePermissions.restrictToOwner(configFile);
+            }
         } catch (IOException e) {
             throw new ConfigException("cannot create data directory " + root + ": " + e.getMessage(), e);
         }

@@ -39,13 +39,35 @@ public final class FilePermissions {
      * @throws IOException if it cannot be created
      */
     public static void createOwnerOnlyDirectory(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
         }
-        Files.createDirectories(dir);
-        if (POSIX) {
-            Files.setPosixFilePermissions(dir, OWNER_DIR);
+        restrictToOwner(dir);
+    }
+
+    /**
+     * Takes every permission of group and others away from an existing file or directory (one the operator made
+     * before the first start with the usual 0755 or 0644), keeping the owner's.
+     *
+     * @param path an existing file or directory
+     * @return whether its permissions were changed
+     * @throws IOException if they cannot be read or changed (a file of another user, say)
+     */
+    public static boolean restrictToOwner(Path path) throws IOException {
+        if (!POSIX || !Files.exists(path)) {
+            return false;
         }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+        Set<PosixFilePermission> owner = java.util.EnumSet.noneOf(PosixFilePermission.class);
+        perms.stream().filter(p -> p.name().startsWith("OWNER_")).forEach(owner::add);
+        if (Files.isDirectory(path)) {
+            owner.addAll(OWNER_DIR);
+        }
+        if (owner.equals(perms)) {
+            return false;
+        }
+        Files.setPosixFilePermissions(path, owner);
+        return true;
     }
 
     /**

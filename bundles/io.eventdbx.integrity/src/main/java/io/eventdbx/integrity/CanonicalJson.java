@@ -27,6 +27,8 @@ public final class CanonicalJson {
 
     private final String text;
     private int pos;
+    /** Where the parser is (member names and array indexes), so that an error can name the field. */
+    private final java.util.ArrayList<String> path = new java.util.ArrayList<>();
 
     private CanonicalJson(String text) {
         this.text = text;
@@ -83,7 +85,9 @@ public final class CanonicalJson {
                 parser.expect(':');
                 parser.skipWhitespace();
                 StringBuilder value = new StringBuilder();
+                parser.path.add(name);
                 parser.value(value, 1);
+                parser.path.remove(parser.path.size() - 1);
                 if (members.put(name, value.toString()) != null) {
                     parser.pos = keyAt;
                     throw parser.error("duplicate member name \"" + name + "\"");
@@ -177,7 +181,9 @@ public final class CanonicalJson {
             expect(':');
             skipWhitespace();
             StringBuilder member = new StringBuilder();
+            path.add(name);
             value(member, depth + 1);
+            path.remove(path.size() - 1);
             if (members.put(name, key + ":" + member) != null) {
                 pos = keyAt;
                 throw error("duplicate member name \"" + name + "\"");
@@ -205,12 +211,15 @@ public final class CanonicalJson {
             return;
         }
         boolean first = true;
+        int index = 0;
         while (true) {
             skipWhitespace();
             if (!first) {
                 out.append(',');
             }
+            path.add("[" + index++ + "]");
             value(out, depth + 1);
+            path.remove(path.size() - 1);
             first = false;
             skipWhitespace();
             char c = next();
@@ -435,6 +444,17 @@ public final class CanonicalJson {
     }
 
     private IllegalArgumentException error(String message) {
-        return new IllegalArgumentException("invalid JSON at character " + pos + ": " + message);
+        if (path.isEmpty()) {
+            return new IllegalArgumentException("invalid JSON at character " + pos + ": " + message);
+        }
+        StringBuilder field = new StringBuilder();
+        for (String part : path) {
+            if (field.length() > 0 && !part.startsWith("[")) {
+                field.append('.');
+            }
+            field.append(part);
+        }
+        return new IllegalArgumentException(
+                "invalid JSON at character " + pos + " (field '" + field + "'): " + message);
     }
 }

@@ -61,6 +61,27 @@ class CanonicalJsonTest {
     }
 
     @org.junit.jupiter.api.Test
+    void anErrorNamesTheFieldItIsIn() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> CanonicalJson.objectMembers("{\"ok\":1,\"n\":{\"deep\":[1,1e2000]}}"));
+        assertTrue(e.getMessage().contains("(field 'n.deep[1]')"), e.getMessage());
+        assertTrue(e.getMessage().contains("exponent beyond"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CanonicalJson.canonicalize("[1,{\"a\":tru}]"));
+        assertTrue(e.getMessage().contains("(field '[1].a')"), e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void bigTinyAndLongDecimalsAreExact() {
+        assertEquals("12345678901234567890.5", CanonicalJson.canonicalize("12345678901234567890.5"));
+        assertEquals(
+                "3.141592653589793238462643383279", CanonicalJson.canonicalize("3.141592653589793238462643383279"));
+        assertEquals("0." + "0".repeat(399) + "1", CanonicalJson.canonicalize("1e-400"));
+        assertEquals("1" + "0".repeat(400), CanonicalJson.canonicalize("1E+400"));
+        assertEquals("-0.000123", CanonicalJson.canonicalize("-1.230e-4"));
+    }
+
+    @org.junit.jupiter.api.Test
     void depthIsLimited() {
         assertThrows(
                 IllegalArgumentException.class, () -> CanonicalJson.canonicalize("[".repeat(100) + "]".repeat(100)));

@@ -129,7 +129,17 @@ final class ConfigCommandLine implements Callable<Object> {
                         .println("warning: unknown key '" + key + "' in "
                                 + translator.dataDirectory().configFile());
             }
-            return config.describe();
+            List<Map<String, Object>> rows = config.describe();
+            for (Map<String, Object> row : rows) {
+                if (Setting.DATA_DIR.key().equals(row.get("key")) && row.get("value") == null) {
+                    // not set anywhere: the directory it resolved to (--data-dir, EVENTDBX_DATA_DIR, $HOME/.eventdbx)
+                    row.put(
+                            "value",
+                            translator.dataDirectory().root().toAbsolutePath().toString());
+                    row.put("source", "resolved");
+                }
+            }
+            return rows;
         }
         // Validate everything before touching the file: one bad value means nothing is written.
         Map<Setting, Object> typed = new LinkedHashMap<>();

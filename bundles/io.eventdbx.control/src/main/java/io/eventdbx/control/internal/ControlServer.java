@@ -79,7 +79,13 @@ public final class ControlServer {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+    /** Authenticated connections served at once. */
     private static final int MAX_CONNECTIONS = 32;
+    /**
+     * Connections still in their handshake. Beyond it the oldest of them is closed to make room: peers that connect
+     * and say nothing cannot keep the owner out, who completes the handshake in a millisecond.
+     */
+    private static final int MAX_HANDSHAKES = 16;
 
     private final CommandDispatcher dispatcher;
     private final AdminCredential credential;
@@ -87,6 +93,10 @@ public final class ControlServer {
     private final ThreadPoolExecutor workers;
     private final Thread acceptor;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    // Connections in their handshake, oldest first (only the acceptor adds; a handshake's end removes).
+    private final java.util.concurrent.ConcurrentLinkedDeque<Socket> handshaking =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final AtomicInteger authenticated = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
     private final ServiceRegistration<InetSocketAddress> endpoint;
     private final Principal administrator = Principal.administrator(System.getProperty("user.name"));
@@ -115,8 +125,14 @@ public final class ControlServer {
             throw new IOException("cannot listen on " + config.bind__addr() + ": " + e.getMessage(), e);
         }
         AtomicInteger counter = new AtomicInteger();
-        this.workers =
-                new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+        this.workers = new ThreadPoolExecutor(
+                0,
+                // room for the evicted handshakes whose threads are still ending
+                MAX_CONNECTIONS + 2 * MAX_HANDSHAKES,
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                runnable -> {
                     Thread thread = new Thread(runnable, "dbx-control-" + counter.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -168,25 +184,22 @@ public final class ControlServer {
                 }
                 continue;
             }
+            while (handshaking.size() >= MAX_HANDSHAKES) {
+                Socket oldest = handshaking.pollFirst();
+                if (oldest != null) {
+                    closeQuietly(oldest); // its thread sees the close and ends
+                }
+            }
             connections.add(socket);
+            handshaking.addLast(socket);
             try {
                 workers.execute(() -> serve(socket));
             } catch (RejectedExecutionException e) {
-                refuse(socket, "server busy: too many control connections");
+                // every thread is busy (evicted handshakes still ending): the peer may retry at once
+                handshaking.remove(socket);
+                connections.remove(socket);
+                closeQuietly(socket);
             }
-        }
-    }
-
-    private void refuse(Socket socket, String message) {
-        try (socket) {
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.write(ControlProtocol.GREETING);
-            out.write(new byte[ControlProtocol.NONCE_LENGTH]);
-            Frame.send(out, Frame.ERROR, message.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException ignored) {
-            // the peer is gone; nothing to tell it
-        } finally {
-            connections.remove(socket);
         }
     }
 
@@ -212,12 +225,24 @@ public final class ControlServer {
                 Frame.send(out, Frame.ERROR, e.getMessage().getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            Frame.send(out, Frame.AUTH_OK, new byte[0]);
-            Frame request = Frame.read(in, ControlProtocol.MAX_FRAME);
-            socket.setSoTimeout(0);
-            int exit = handle(request, in, out, caller);
-            synchronized (out) {
-                Frame.send(out, Frame.EXIT, ByteBuffer.allocate(4).putInt(exit).array());
+            handshaking.remove(socket);
+            if (authenticated.incrementAndGet() > MAX_CONNECTIONS) {
+                authenticated.decrementAndGet();
+                Frame.send(
+                        out, Frame.ERROR, "server busy: too many control connections".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            try {
+                Frame.send(out, Frame.AUTH_OK, new byte[0]);
+                Frame request = Frame.read(in, ControlProtocol.MAX_FRAME);
+                socket.setSoTimeout(0);
+                int exit = handle(request, in, out, caller);
+                synchronized (out) {
+                    Frame.send(
+                            out, Frame.EXIT, ByteBuffer.allocate(4).putInt(exit).array());
+                }
+            } finally {
+                authenticated.decrementAndGet();
             }
         } catch (EOFException | SocketException e) {
             LOG.debug("control connection from {} closed: {}", peer, e.getMessage());
@@ -226,6 +251,7 @@ public final class ControlServer {
         } catch (IOException e) {
             LOG.debug("control connection from {} failed: {}", peer, e.getMessage());
         } finally {
+            handshaking.remove(socket);
             connections.remove(socket);
         }
     }

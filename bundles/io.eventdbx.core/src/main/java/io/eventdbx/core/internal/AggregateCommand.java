@@ -38,6 +38,8 @@ import picocli.CommandLine.Parameters;
 /** {@code dbx aggregate …}: every aggregate operation, on the {@link EventStore} service. */
 @CommandCapability("aggregate")
 @Component(
+        configurationPid = "io.eventdbx.runtime",
+        configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.OPTIONAL,
         property = {
             DbxCommand.NAME_PROPERTY + "=aggregate",
             DbxCommand.DESCRIPTION_PROPERTY + "=Append events and read, verify, prove, archive and restore aggregates",
@@ -51,17 +53,23 @@ public final class AggregateCommand implements DbxCommand {
     private final RecordViews views = new RecordViews();
     private final ObjectMapper mapper = new ObjectMapper();
     private final OutputFormatter formatter = new OutputFormatter();
+    private final int listPageSize;
+    private final int pageLimit;
 
     /**
      * Creates the command.
      *
      * @param store the event store
      * @param tokens checks {@code --token} and write limits
+     * @param config the runtime configuration: {@code list_page_size} (the default page), {@code page_limit} (the
+     *     largest)
      */
     @Activate
-    public AggregateCommand(@Reference EventStore store, @Reference TokenService tokens) {
+    public AggregateCommand(@Reference EventStore store, @Reference TokenService tokens, Map<String, Object> config) {
         this.store = store;
         this.tokens = tokens;
+        this.listPageSize = config.get("list_page_size") instanceof Number n ? n.intValue() : 10;
+        this.pageLimit = config.get("page_limit") instanceof Number n ? n.intValue() : 1000;
     }
 
     @Override
@@ -240,6 +248,15 @@ public final class AggregateCommand implements DbxCommand {
                     expectedVersion,
                     eventId,
                     issuedBy);
+            if (!stage && eventId != null) {
+                // a retry of a committed write: its record, at no cost and even when the allowance is spent
+                Object original = guarded(() -> store.findByEventId(aggregateType, aggregateId, eventId)
+                        .map(views::event)
+                        .orElse(null));
+                if (original != null) {
+                    return original;
+                }
+            }
             // One write of the token's allowance per event, taken (durably) before the write and given back if
             // the write is refused.
             tokens.consumeWrites(access.principal(), 1);
@@ -325,8 +342,11 @@ public final class AggregateCommand implements DbxCommand {
         @Option(names = "--skip", defaultValue = "0", paramLabel = "<n>")
         long skip;
 
-        @Option(names = "--take", defaultValue = "10", paramLabel = "<n>")
-        int take;
+        @Option(
+                names = "--take",
+                paramLabel = "<n>",
+                description = "Page size (default: list_page_size; at most page_limit).")
+        Integer take;
 
         @Option(
                 names = "--cursor",
@@ -353,7 +373,8 @@ public final class AggregateCommand implements DbxCommand {
                             .map(views::staged)
                             .toList();
                 }
-                Page<AggregateState> page = access.visible(store.list(cursor, skip, take));
+                int size = take == null ? listPageSize : Math.min(take, pageLimit);
+                Page<AggregateState> page = access.visible(store.list(cursor, skip, size));
                 if (json.enabled()) {
                     Map<String, Object> view = new LinkedHashMap<>();
                     view.put("items", page.items().stream().map(views::state).toList());

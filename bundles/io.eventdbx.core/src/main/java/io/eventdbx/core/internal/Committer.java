@@ -244,6 +244,15 @@ final class Committer implements AutoCloseable {
         return new long[] {batches.sum(), operations.sum()};
     }
 
+    /** Why no write can be accepted now, or null when writes are accepted. */
+    String unavailableReason() {
+        EventStoreException failed = failure;
+        if (failed != null) {
+            return failed.getMessage();
+        }
+        return closing ? "the store is shutting down" : null;
+    }
+
     private void checkUsable() {
         if (failure != null) {
             throw failure;

@@ -154,6 +154,16 @@ public final class EventStoreComponent implements EventStore {
     }
 
     @Override
+    public Optional<String> unavailableReason() {
+        return engine.unavailableReason();
+    }
+
+    @Override
+    public Optional<EventRecord> findByEventId(String aggregateType, String aggregateId, String eventId) {
+        return engine.findByEventId(aggregateType, aggregateId, eventId);
+    }
+
+    @Override
     public Optional<AggregateState> get(String aggregateType, String aggregateId) {
         return engine.get(aggregateType, aggregateId);
     }

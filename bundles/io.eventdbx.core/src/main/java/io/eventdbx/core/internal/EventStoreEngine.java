@@ -164,6 +164,11 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         return committer.stats();
     }
 
+    @Override
+    public Optional<String> unavailableReason() {
+        return Optional.ofNullable(committer.unavailableReason());
+    }
+
     // ---------------------------------------------------------------- writes
 
     /** An append validated on the caller's thread (identifiers, sizes, canonical payload). */
@@ -698,6 +703,9 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                 head.comment());
     }
 
+    /** The most aggregates a listing skips: each skipped one is read; further pages go by cursor. */
+    static final long MAX_LIST_SKIP = 1_000_000;
+
     @Override
     public Page<AggregateState> list(String cursor, long skip, int take) {
         if (take < 1 || skip < 0) {
@@ -707,18 +715,20 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         if (cursor != null && !cursor.isEmpty()) {
             try {
                 byte[] last = Base64.getUrlDecoder().decode(cursor);
-                if (last.length < 2 || last[0] != Keys.HEAD) {
-                    throw new IllegalArgumentException();
+                // A cursor is a position: the first key after it. One that is not a head key (made up, say) still is
+                // a position, before or after every head.
+                byte[] after = Arrays.copyOf(last, last.length + 1);
+                if (Arrays.compareUnsigned(after, from) > 0) {
+                    from = after;
                 }
-                from = Arrays.copyOf(last, last.length + 1); // the first key after the cursor's
             } catch (IllegalArgumentException e) {
                 throw Identifiers.invalid("cursor is not a cursor returned by a previous page");
             }
         }
-        if (skip > Integer.MAX_VALUE - take) {
-            throw Identifiers.invalid("skip is too large; use the cursor to page further");
+        if (skip > MAX_LIST_SKIP) {
+            throw Identifiers.invalid("skip must be at most " + MAX_LIST_SKIP + "; use the cursor to page further");
         }
-        List<KeyValue> entries = scan(from, Keys.headsTo(), (int) (skip + take + 1), false);
+        List<KeyValue> entries = scan(from, Keys.headsTo(), (int) Math.min(Integer.MAX_VALUE, skip + take + 1L), false);
         List<AggregateState> items = new ArrayList<>();
         for (int i = (int) Math.min(skip, entries.size()); i < entries.size() && items.size() < take; i++) {
             String[] agg = Keys.aggregateOf(entries.get(i).key());
@@ -759,6 +769,16 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             out.add(readEvent((String) ref[0], (String) ref[1], (Long) ref[2]));
         }
         return out;
+    }
+
+    @Override
+    public Optional<EventRecord> findByEventId(String aggregateType, String aggregateId, String eventId) {
+        String type = Identifiers.check("aggregate_type", aggregateType);
+        String id = Identifiers.check("aggregate_id", aggregateId);
+        byte[] version = read(Keys.idempotency(type, id, Identifiers.check("event_id", eventId)));
+        return version == null
+                ? Optional.empty()
+                : Optional.of(readEvent(type, id, ByteBuffer.wrap(version).getLong()));
     }
 
     private EventRecord readEvent(String type, String id, long version) {

@@ -16,8 +16,12 @@ final class Identifiers {
     private Identifiers() {}
 
     static String check(String what, String value) {
-        if (value == null || value.isEmpty()) {
+        if (value == null) {
             throw invalid(what + " is required");
+        }
+        if (value.isEmpty()) {
+            throw invalid(
+                    what + " is empty: give 1 to " + MAX_LENGTH + " characters from letters, digits and - _ . : @");
         }
         if (value.length() > MAX_LENGTH) {
             throw invalid(what + " is longer than " + MAX_LENGTH + " characters");

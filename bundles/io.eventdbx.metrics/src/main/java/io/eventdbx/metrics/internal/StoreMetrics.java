@@ -94,7 +94,14 @@ public final class StoreMetrics implements StoreObserver {
      * @param method the request method
      * @param status the response status
      */
-    void responded(String method, int status) {
+    /** The HTTP methods that get a label of their own; every other one is counted as {@code OTHER}. */
+    static final java.util.Set<String> KNOWN_METHODS =
+            java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PRI");
+
+    void responded(String requestMethod, int responseStatus) {
+        // Labels come from a fixed set: a peer choosing random methods or statuses must not add a series each.
+        String method = KNOWN_METHODS.contains(requestMethod) ? requestMethod : "OTHER";
+        int status = responseStatus >= 100 && responseStatus <= 599 ? responseStatus : 0;
         responses
                 .computeIfAbsent(method + ' ' + status, k -> Counter.builder("eventdbx.http.responses")
                         .description("HTTP responses by method and status")

@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -71,29 +70,53 @@ public final class RestServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(RestServlet.class);
     /** A request id a client may choose (X-Request-Id); anything else is replaced by a generated one. */
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    /** A schema name, as every identifier (docs: the OpenAPI document's Identifier). */
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
+    /** An If-Match header: the expected version, quoted or not. */
+    private static final Pattern IF_MATCH = Pattern.compile("\"?([0-9]{1,18})\"?");
 
     private static final Set<String> COMMENT_FIELDS = Set.of("comment");
     /** Largest request body: the payload limit plus room for the envelope. */
     static final int MAX_BODY = 1 << 20;
-    /** How much of an unread request body is read and dropped after answering (see drain). */
+    /** How much of an unread request body is read and dropped after answering (see Exchange.finish). */
     static final long MAX_DISCARD = 16L << 20;
+    /** How long a client may take to send a body (or the rest of one that is dropped) before it is cut off. */
+    static final long BODY_DEADLINE_MILLIS = 30_000;
 
     private static final Set<String> EVENT_FIELDS =
             Set.of("aggregate_type", "aggregate_id", "event_type", "payload", "note", "expected_version", "event_id");
 
     private final transient EventStore store;
     private final transient TokenService tokens;
-    private final transient ObjectMapper json = new ObjectMapper();
+    private final transient ObjectMapper json = strictJson();
     // Payloads and states are written as stored (canonical JSON), not parsed and written again.
     private final transient RecordViews views = new RecordViews(true);
     private final transient byte[] openApi;
     private final transient AccessLog access;
+    // Ends the exchanges whose bodies do not arrive in time; its one thread ends on deactivate.
+    private final transient java.util.concurrent.ScheduledThreadPoolExecutor timer;
     // Optional and dynamic: without the schema bundle the schema endpoints answer 503, the rest goes on.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile SchemaCatalog schemas;
 
     private final int listPageSize;
     private final int pageLimit;
+
+    /**
+     * The request parser: one JSON document and nothing after it, no duplicate member names (an auditor or gateway
+     * that reads the first of two must see what was written), numbers kept exactly as sent (decimals of any length
+     * and exponent; the store's canonical form decides what is in range).
+     */
+    static ObjectMapper strictJson() {
+        com.fasterxml.jackson.core.JsonFactory factory = com.fasterxml.jackson.core.JsonFactory.builder()
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        return com.fasterxml.jackson.databind.json.JsonMapper.builder(factory)
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+                .build();
+    }
 
     /** A refusal with its HTTP status and code. */
     static final class ApiError extends RuntimeException {
@@ -136,6 +159,12 @@ public final class RestServlet extends HttpServlet {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the bundle's /openapi.json", e);
         }
+        this.timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "dbx-rest-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
         Object dataDir = config.get("data_dir");
         try {
             this.access = new AccessLog(Path.of(dataDir == null ? "." : dataDir.toString(), "logs", "access.log"));
@@ -144,51 +173,299 @@ public final class RestServlet extends HttpServlet {
         }
     }
 
-    /** Stops the access log's writer (its queued lines are written first). */
+    /** Stops the deadline timer and the access log's writer (its queued lines are written first). */
     @Deactivate
     void deactivate() {
+        timer.shutdownNow();
         access.close();
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        long started = System.nanoTime();
-        String requestId = requestId(request);
-        response.setHeader("X-Request-Id", requestId);
-        String path = request.getRequestURI();
-        String method = request.getMethod();
-        Principal caller = null;
-        boolean answeredLater = false;
+        Exchange x = new Exchange(request, response, System.nanoTime(), requestId(request));
+        response.setHeader("X-Request-Id", x.requestId);
         try {
-            if (path.equals("/health")) {
-                requireMethod(method, "GET", path);
-                send(response, 200, Map.of("status", "ok"));
+            if (x.path.equals("/health") || x.path.startsWith("/health/")) {
+                health(x);
                 return;
             }
-            caller = tokens.authenticateBearer(request.getHeader("Authorization"));
-            if (path.equals("/openapi.json")) {
-                requireMethod(method, "GET", path);
+            // Who is asking, and whether the headers allow the request, before waiting for any body: a peer that
+            // sends headers and then nothing must not hold anything but its connection.
+            x.caller = tokens.authenticateBearer(request.getHeader("Authorization"));
+            if (x.path.equals("/openapi.json")) {
+                requireMethod(x.method, "GET", x.path);
                 sendBytes(response, 200, openApi);
+                x.finish();
                 return;
             }
-            Object result = route(method, path, request, caller);
+            if (!declaresBody(request)) {
+                process(x, null);
+                return;
+            }
+            if (request.getContentLengthLong() > MAX_BODY) {
+                throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
+            }
+            if (x.method.equals("POST") && !isJson(request.getContentType())) {
+                throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as Content-Type: application/json");
+            }
+            byte[] buffered = bufferedBody(request);
+            if (buffered != null) {
+                process(x, buffered); // the usual case: the body came with the headers
+            } else {
+                x.readBody(body -> process(x, body));
+            }
+        } catch (RuntimeException e) {
+            sendError(response, e, x.requestId, x.method, x.path);
+            x.finish();
+        }
+    }
+
+    /** GET or HEAD {@code /health} (the process answers), {@code /health/live} (same), {@code /health/ready}. */
+    private void health(Exchange x) throws IOException {
+        if (!x.method.equals("GET") && !x.method.equals("HEAD")) {
+            throw new ApiError(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    x.method + " is not allowed on " + printable(x.path) + "; use GET or HEAD",
+                    "GET, HEAD");
+        }
+        Object answer;
+        int status = 200;
+        switch (x.path) {
+            case "/health", "/health/live" -> answer = Map.of("status", "ok");
+            case "/health/ready" -> {
+                String problem = store.unavailableReason().orElse(null);
+                answer = problem == null
+                        ? Map.of("status", "ready")
+                        : Map.of("status", "unavailable", "reason", problem);
+                if (problem != null) {
+                    status = 503;
+                    x.response.setHeader("Retry-After", "1");
+                }
+            }
+            default -> throw notFound(x.method, x.path);
+        }
+        byte[] bytes = json.writeValueAsBytes(answer);
+        if (x.method.equals("HEAD")) {
+            x.response.setStatus(status);
+            x.response.setContentType("application/json;charset=utf-8");
+            x.response.setContentLength(bytes.length);
+        } else {
+            sendBytes(x.response, status, bytes);
+        }
+        x.finish();
+    }
+
+    /** Routes a request whose body (null: none) is in hand, and answers it now or once its write is durable. */
+    private void process(Exchange x, byte[] body) {
+        try {
+            Object result = route(x.method, x.path, x.request, x.caller, body);
             if (result instanceof Deferred deferred) {
                 if (!deferred.stage().isDone()) {
-                    answerLater(request, response, deferred, started, requestId, caller);
-                    answeredLater = true;
+                    answerLater(x, deferred);
                     return;
                 }
                 result = deferred.resolve(); // already durable (a lone writer commits on its own thread)
             }
-            send(response, status(method, path), result);
+            send(x.response, status(x.method, x.path), result);
         } catch (RuntimeException e) {
-            sendError(response, e, requestId, method, path);
-        } finally {
-            if (!answeredLater) {
-                drain(request, response);
-                logAccess(started, requestId, method, path, response.getStatus(), caller);
+            sendError(x.response, e, x.requestId, x.method, x.path);
+        } catch (IOException e) {
+            // the client went away: nothing to answer
+        }
+        x.finish();
+    }
+
+    /** Whether the request says a body follows (a length above 0, or a transfer coding). */
+    private static boolean declaresBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /**
+     * The body when all of it is already buffered (its declared length is available without waiting), read at once
+     * on this thread; null when it must be waited for.
+     */
+    private static byte[] bufferedBody(HttpServletRequest request) throws IOException {
+        long length = request.getContentLengthLong();
+        if (length <= 0) {
+            return null;
+        }
+        ServletInputStream in = request.getInputStream();
+        if (in.available() < length) {
+            return null;
+        }
+        byte[] bytes = new byte[(int) length];
+        int read = in.readNBytes(bytes, 0, bytes.length);
+        return read == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, read);
+    }
+
+    /**
+     * One request on its way through the servlet: who asked, and how it ends. A request whose body is waited for,
+     * or whose answer waits for a sync, is asynchronous: no container thread is parked while a client is slow to
+     * send or the store is syncing.
+     */
+    private final class Exchange {
+        final HttpServletRequest request;
+        final HttpServletResponse response;
+        final long started;
+        final String requestId;
+        final String method;
+        final String path;
+        Principal caller;
+        private AsyncContext async;
+        private boolean listening; // a ReadListener is set: the body is read (or dropped) asynchronously
+
+        Exchange(HttpServletRequest request, HttpServletResponse response, long started, String requestId) {
+            this.request = request;
+            this.response = response;
+            this.started = started;
+            this.requestId = requestId;
+            this.method = request.getMethod();
+            this.path = request.getRequestURI();
+        }
+
+        AsyncContext async() {
+            if (async == null) {
+                async = request.startAsync(request, response);
+                async.setTimeout(0); // this servlet ends every exchange itself (answers, deadlines)
+            }
+            return async;
+        }
+
+        /**
+         * Reads the body without blocking a thread, then hands it on; a body that does not arrive within {@link
+         * #BODY_DEADLINE_MILLIS} is answered 408, one larger than {@link #MAX_BODY} 413, a malformed one (chunked
+         * coding) 400, each with the connection closed.
+         */
+        void readBody(java.util.function.Consumer<byte[]> then) throws IOException {
+            async();
+            listening = true;
+            BodyReader.start(
+                    request.getInputStream(), MAX_BODY, true, timer, BODY_DEADLINE_MILLIS, new BodyReader.Outcome() {
+                        @Override
+                        public void read(byte[] body) {
+                            then.accept(body);
+                        }
+
+                        @Override
+                        public void tooLarge() {
+                            refuseBody(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
+                        }
+
+                        @Override
+                        public void timedOut() {
+                            refuseBody(
+                                    408,
+                                    "REQUEST_TIMEOUT",
+                                    "the request body did not arrive within " + BODY_DEADLINE_MILLIS / 1000 + " s");
+                        }
+
+                        @Override
+                        public void failed(Throwable failure) {
+                            // one line, never the trace: a peer must not be able to fill the log
+                            LOG.info(
+                                    "request {}: {} {}: unreadable body: {}",
+                                    requestId,
+                                    method,
+                                    printable(path),
+                                    describe(failure));
+                            refuseBody(
+                                    400,
+                                    "INVALID_ARGUMENT",
+                                    "the request body is malformed (" + describe(failure) + ")");
+                        }
+                    });
+        }
+
+        /** Answers a body that could not be read, and closes the connection: what is left of it is not read. */
+        private void refuseBody(int status, String code, String message) {
+            try {
+                if (!response.isCommitted()) {
+                    response.setHeader("Connection", "close");
+                    send(response, status, error(code, message));
+                }
+            } catch (IOException | RuntimeException e) {
+                // the client went away: nothing to answer
+            }
+            end();
+        }
+
+        /**
+         * Ends the exchange once its answer is written: drops what is left of an unread request body (up to {@link
+         * #MAX_DISCARD}, without blocking a thread), so that the connection stays usable for the client's next
+         * request, then logs the request.
+         */
+        void finish() {
+            boolean unread;
+            try {
+                unread = !listening
+                        && declaresBody(request)
+                        && !request.getInputStream().isFinished();
+            } catch (IOException | IllegalStateException e) {
+                unread = false;
+            }
+            if (!unread) {
+                end();
+                return;
+            }
+            try {
+                response.flushBuffer(); // the answer first: a client may wait for it before sending the rest
+                async();
+                listening = true;
+                // beyond MAX_DISCARD, or the deadline, the container closes the connection with the rest unread
+                BodyReader.start(
+                        request.getInputStream(),
+                        MAX_DISCARD,
+                        false,
+                        timer,
+                        BODY_DEADLINE_MILLIS,
+                        new BodyReader.Outcome() {
+                            @Override
+                            public void read(byte[] body) {
+                                end();
+                            }
+
+                            @Override
+                            public void tooLarge() {
+                                end();
+                            }
+
+                            @Override
+                            public void timedOut() {
+                                end();
+                            }
+
+                            @Override
+                            public void failed(Throwable failure) {
+                                end();
+                            }
+                        });
+            } catch (IOException | RuntimeException e) {
+                end(); // the client went away, or the body cannot be read any more: the connection is closed
             }
         }
+
+        /** Logs the request and completes it if it was asynchronous. */
+        void end() {
+            logAccess(started, requestId, method, path, response.getStatus(), caller);
+            if (async != null) {
+                try {
+                    async.complete();
+                } catch (IllegalStateException alreadyComplete) {
+                    // completed by the container (the client went away)
+                }
+            }
+        }
+    }
+
+    /** What a body failure was, for its 400: the container's words for a broken chunked coding. */
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        if (message == null || message.isBlank()) {
+            return failure.getClass().getSimpleName();
+        }
+        String first = message.lines().findFirst().orElse("").strip();
+        return first.length() > 120 ? first.substring(0, 120) : first;
     }
 
     /**
@@ -216,27 +493,17 @@ public final class RestServlet extends HttpServlet {
      * blocked thread per pending write, 64 clients kept 64 threads parked and woke each of them separately: the
      * same load ran at about half the throughput (docs/benchmarks.md).
      */
-    private void answerLater(
-            HttpServletRequest request,
-            HttpServletResponse response,
-            Deferred deferred,
-            long started,
-            String requestId,
-            Principal caller) {
-        AsyncContext async = request.startAsync(request, response);
-        async.setTimeout(0); // the store answers every write it accepted: it completes or fails each one
-        String method = request.getMethod();
-        String path = request.getRequestURI();
+    private void answerLater(Exchange x, Deferred deferred) {
+        AsyncContext async = x.async();
         Runnable answer = () -> {
             try {
-                send(response, status(method, path), deferred.resolve());
+                send(x.response, status(x.method, x.path), deferred.resolve());
             } catch (RuntimeException e) {
-                sendError(response, e, requestId, method, path);
+                sendError(x.response, e, x.requestId, x.method, x.path);
             } catch (IOException e) {
                 // the client went away: nothing to answer
             } finally {
-                logAccess(started, requestId, method, path, response.getStatus(), caller);
-                async.complete();
+                x.finish();
             }
         };
         // Answered on a container thread, not on the store's commit thread that completes the stage: a write to a
@@ -317,7 +584,7 @@ public final class RestServlet extends HttpServlet {
         return out.toString();
     }
 
-    private Object route(String method, String path, HttpServletRequest request, Principal caller) throws IOException {
+    private Object route(String method, String path, HttpServletRequest request, Principal caller, byte[] body) {
         List<String> parts = segments(path);
         if (parts.size() < 2 || !parts.get(0).equals("v1")) {
             throw notFound(method, path);
@@ -328,22 +595,21 @@ public final class RestServlet extends HttpServlet {
                     throw notFound(method, path);
                 }
                 requireMethod(method, "POST", path);
-                return append(request, caller);
+                return append(request, caller, body);
             }
             case "schemas" -> {
                 requireMethod(method, "GET", path);
                 return schema(parts, caller, method, path);
             }
             case "aggregates" -> {
-                return aggregates(parts, method, path, request, caller);
+                return aggregates(parts, method, path, request, caller, body);
             }
             default -> throw notFound(method, path);
         }
     }
 
     private Object aggregates(
-            List<String> parts, String method, String path, HttpServletRequest request, Principal caller)
-            throws IOException {
+            List<String> parts, String method, String path, HttpServletRequest request, Principal caller, byte[] body) {
         if (parts.size() == 2) {
             requireMethod(method, "GET", path);
             return list(request, caller);
@@ -394,19 +660,19 @@ public final class RestServlet extends HttpServlet {
             }
             case "snapshot" -> {
                 requireMethod(method, "POST", path);
-                String comment = comment(request);
+                String comment = comment(body);
                 require(caller, Actions.AGGREGATE_SNAPSHOT, type, id);
                 return views.snapshot(store.snapshot(type, id, comment));
             }
             case "archive" -> {
                 requireMethod(method, "POST", path);
-                String comment = comment(request);
+                String comment = comment(body);
                 require(caller, Actions.AGGREGATE_ARCHIVE, type, id);
                 return views.state(store.archive(type, id, comment));
             }
             case "restore" -> {
                 requireMethod(method, "POST", path);
-                String comment = comment(request);
+                String comment = comment(body);
                 require(caller, Actions.AGGREGATE_ARCHIVE, type, id);
                 return views.state(store.restore(type, id, comment));
             }
@@ -427,6 +693,12 @@ public final class RestServlet extends HttpServlet {
             return Map.of("items", catalog.schemas());
         }
         String name = parts.get(2);
+        if (!IDENTIFIER.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw new ApiError(
+                    400,
+                    "INVALID_ARGUMENT",
+                    "a schema name is 1 to 128 of letters, digits and - _ . : @, got '" + printable(name) + "'");
+        }
         return catalog.schema(name)
                 .orElseThrow(() -> new ApiError(404, "NOT_FOUND", "there is no schema '" + name + "'"));
     }
@@ -441,13 +713,11 @@ public final class RestServlet extends HttpServlet {
     }
 
     /** The optional {@code {"comment": "..."}} body of archive, restore and snapshot; no body means none. */
-    private String comment(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() == 0
-                || (request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") == null)) {
+    private String comment(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
             return null;
         }
-        requireJson(request);
-        JsonNode body = body(request);
+        JsonNode body = parse(bytes);
         if (!body.isObject()) {
             throw new ApiError(400, "INVALID_ARGUMENT", "the body must be a JSON object");
         }
@@ -458,7 +728,7 @@ public final class RestServlet extends HttpServlet {
     private Object list(HttpServletRequest request, Principal caller) {
         caller.requireAny(Actions.AGGREGATE_READ);
         long skip = longParam(request, "skip", 0L, 0);
-        String cursor = request.getParameter("cursor");
+        String cursor = query(request, "cursor");
         Page<AggregateState> page = store.list(cursor, skip, take(request));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(
@@ -472,9 +742,11 @@ public final class RestServlet extends HttpServlet {
         return out;
     }
 
-    private Object append(HttpServletRequest request, Principal caller) throws IOException {
-        requireJson(request);
-        JsonNode body = body(request);
+    private Object append(HttpServletRequest request, Principal caller, byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new ApiError(400, "INVALID_ARGUMENT", "the body is empty: send the event as a JSON object");
+        }
+        JsonNode body = parse(bytes);
         if (!body.isObject()) {
             throw new ApiError(400, "INVALID_ARGUMENT", "the body must be a JSON object");
         }
@@ -488,33 +760,59 @@ public final class RestServlet extends HttpServlet {
         }
         String eventId = text(body, "event_id", false);
         String idempotencyKey = request.getHeader("Idempotency-Key");
-        if (eventId == null) {
+        if (idempotencyKey != null) {
+            if (idempotencyKey.isEmpty()) {
+                throw new ApiError(400, "INVALID_ARGUMENT", "the Idempotency-Key header is empty: give the event id");
+            }
+            if (eventId != null && !eventId.equals(idempotencyKey)) {
+                throw new ApiError(
+                        400,
+                        "INVALID_ARGUMENT",
+                        "event_id and the Idempotency-Key header differ: give one, or the same");
+            }
             eventId = idempotencyKey;
         }
         Long expected = null;
         if (body.hasNonNull("expected_version")) {
-            if (!body.get("expected_version").canConvertToExactIntegral()) {
-                throw new ApiError(400, "INVALID_ARGUMENT", "expected_version must be a whole number");
+            JsonNode given = body.get("expected_version");
+            if (!given.canConvertToExactIntegral() || !given.canConvertToLong() || given.asLong() < 0) {
+                throw new ApiError(400, "INVALID_ARGUMENT", "expected_version must be a whole number from 0 to 2^63-1");
             }
-            expected = body.get("expected_version").asLong();
-        } else if (request.getHeader("If-Match") != null) {
-            try {
-                expected = Long.valueOf(
-                        request.getHeader("If-Match").replace("\"", "").strip());
-            } catch (NumberFormatException e) {
-                throw new ApiError(400, "INVALID_ARGUMENT", "If-Match must be the expected version number");
+            expected = given.asLong();
+        }
+        String ifMatch = request.getHeader("If-Match");
+        if (ifMatch != null) {
+            java.util.regex.Matcher match = IF_MATCH.matcher(ifMatch.strip());
+            if (!match.matches()) {
+                throw new ApiError(
+                        400, "INVALID_ARGUMENT", "If-Match must be the expected version number (up to 18 digits)");
             }
+            long fromHeader = Long.parseLong(match.group(1));
+            if (expected != null && expected != fromHeader) {
+                throw new ApiError(
+                        400,
+                        "INVALID_ARGUMENT",
+                        "expected_version and the If-Match header differ: give one, or the same");
+            }
+            expected = fromHeader;
         }
         require(caller, Actions.AGGREGATE_APPEND, type, id);
         AppendRequest append = new AppendRequest(
                 type,
                 id,
                 eventType,
-                json.writeValueAsString(payload),
+                payloadText(payload),
                 text(body, "note", false),
                 expected,
                 eventId,
                 new IssuedBy(caller.group(), caller.user()));
+        if (eventId != null) {
+            // a retry of a committed write: its record, at no cost and even when the allowance is spent
+            java.util.Optional<EventRecord> original = store.findByEventId(type, id, eventId);
+            if (original.isPresent()) {
+                return views.event(original.get());
+            }
+        }
         tokens.consumeWrites(caller, 1);
         CompletableFuture<EventRecord> stage;
         try {
@@ -535,11 +833,46 @@ public final class RestServlet extends HttpServlet {
         });
     }
 
-    private static void requireJson(HttpServletRequest request) {
-        String contentType = request.getContentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as Content-Type: application/json");
+    /** The payload as JSON text for the store, its numbers exactly as sent. */
+    private String payloadText(JsonNode payload) {
+        try {
+            return json.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, "INVALID_ARGUMENT", "payload cannot be written as JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * A query parameter, from the query string only (never from a form body, which the container would wait for);
+     * the first of repeated ones; null when absent.
+     */
+    static String query(HttpServletRequest request, String name) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            try {
+                if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
+                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(400, "INVALID_ARGUMENT", "the query string has a malformed percent-encoding");
+            }
+        }
+        return null;
+    }
+
+    /** Whether a Content-Type names JSON: {@code application/json}, parameters (charset) allowed; nothing else. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        return mediaType.equalsIgnoreCase("application/json");
     }
 
     private static void knownFields(JsonNode body, Set<String> known) {
@@ -553,12 +886,7 @@ public final class RestServlet extends HttpServlet {
         });
     }
 
-    private JsonNode body(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > MAX_BODY) {
-            throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
-        }
-        // not closed here: service() drains what is left of a body too large to read
-        byte[] bytes = request.getInputStream().readNBytes(MAX_BODY + 1);
+    private JsonNode parse(byte[] bytes) {
         if (bytes.length > MAX_BODY) {
             throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
         }
@@ -573,35 +901,14 @@ public final class RestServlet extends HttpServlet {
         }
         try {
             JsonNode node = json.readTree(bytes);
-            if (node == null) {
+            if (node == null || node.isMissingNode()) {
                 throw new ApiError(400, "INVALID_ARGUMENT", "the body is empty");
             }
             return node;
         } catch (JsonProcessingException e) {
             throw new ApiError(400, "INVALID_ARGUMENT", "the body is not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    /**
-     * Reads and drops what is left of the request body (up to {@link #MAX_DISCARD}; one read that ends at once when
-     * it was read in full). An answer given without reading the body (401, 413, 415, ...) would otherwise make Jetty
-     * close the connection, and a client that reuses it for its next request sees it fail; the client still
-     * sending a large body also gets to read the answer. Beyond the limit the connection is closed.
-     */
-    private static void drain(HttpServletRequest request, HttpServletResponse response) {
-        try {
-            ServletInputStream in = request.getInputStream();
-            if (in.isFinished()) {
-                return;
-            }
-            response.flushBuffer(); // the answer first: a client may wait for it before sending the rest
-            byte[] sink = new byte[8 * 1024];
-            long left = MAX_DISCARD;
-            for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) {
-                left -= n;
-            }
-        } catch (IOException | IllegalStateException e) {
-            // the client went away, or the body cannot be read any more: Jetty closes the connection
+        } catch (IOException e) {
+            throw new ApiError(400, "INVALID_ARGUMENT", "the body cannot be read: " + e.getMessage());
         }
     }
 
@@ -647,7 +954,7 @@ public final class RestServlet extends HttpServlet {
     }
 
     private static Long longParam(HttpServletRequest request, String name, Long fallback, long min) {
-        String value = request.getParameter(name);
+        String value = query(request, name);
         if (value == null) {
             return fallback;
         }

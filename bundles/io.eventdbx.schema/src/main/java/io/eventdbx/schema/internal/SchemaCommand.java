@@ -204,8 +204,11 @@ public final class SchemaCommand implements DbxCommand {
         @Parameters(index = "0", paramLabel = "<name>")
         String name;
 
-        @Parameters(index = "1", paramLabel = "<event>")
-        String event;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "<event>")
+        String positionalEvent;
+
+        @Option(names = "--event", paramLabel = "<event>", description = "The event to remove (EventfulDB's form).")
+        String optionEvent;
 
         @Override
         boolean writes() {
@@ -214,6 +217,10 @@ public final class SchemaCommand implements DbxCommand {
 
         @Override
         Object run() {
+            if ((positionalEvent == null) == (optionEvent == null)) {
+                throw new UsageException("name the event to remove once: <event> or --event <event>");
+            }
+            String event = positionalEvent != null ? positionalEvent : optionEvent;
             return registry.change(name, s -> {
                 if (!s.events().containsKey(event)) {
                     throw new IllegalArgumentException("schema " + name + " has no event " + event);

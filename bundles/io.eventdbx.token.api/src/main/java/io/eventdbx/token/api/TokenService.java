@@ -31,6 +31,16 @@ public interface TokenService {
     TokenInfo revoke(String token);
 
     /**
+     * Revokes a token at once, named by the id that {@link #list()} shows: for a token whose string is lost.
+     *
+     * @param id the token's id
+     * @return its record, now revoked
+     * @throws TokenException INVALID if no token has that id
+     * @since 1.3
+     */
+    TokenInfo revokeById(String id);
+
+    /**
      * Extends a token's lifetime and/or write allowance.
      *
      * @param token the token string

@@ -5,7 +5,7 @@
  * in its grant. JDK types only.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.eventdbx.token.api;
 
 import org.osgi.annotation.bundle.Export;

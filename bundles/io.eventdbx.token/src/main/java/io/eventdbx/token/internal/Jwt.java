@@ -60,12 +60,21 @@ final class Jwt {
         if (first < 0 || second < 0 || t.indexOf('.', second + 1) >= 0) {
             throw unauthenticated("the token is not valid (not a signed token)");
         }
+        if (!canonical(t, 0, first) || !canonical(t, first + 1, second) || !canonical(t, second + 1, t.length())) {
+            // One token, one spelling: padding, stray characters or non-zero spare bits would give the same
+            // signed bytes under another string.
+            throw unauthenticated("the token is not valid (not canonical base64url)");
+        }
         try {
             JsonNode header = json.readTree(DECODER.decode(t.substring(0, first)));
             if (!"EdDSA".equals(header.path("alg").asText())) {
                 throw unauthenticated("the token is not valid (unsupported algorithm)");
             }
             byte[] signature = DECODER.decode(t.substring(second + 1));
+            if (signature.length != 64) {
+                // the JDK's Ed25519 check reads the first 64 bytes and ignores what follows
+                throw unauthenticated("the token is not valid (an Ed25519 signature has 64 bytes)");
+            }
             if (!key.verify(t.substring(0, second).getBytes(StandardCharsets.US_ASCII), signature)) {
                 throw unauthenticated("the token's signature is not valid");
             }
@@ -77,6 +86,34 @@ final class Jwt {
         } catch (IllegalArgumentException | IOException e) {
             throw unauthenticated("the token is not valid (malformed)");
         }
+    }
+
+    /** Whether {@code t[from, to)} is unpadded base64url that encodes its bytes in the one canonical way. */
+    private static boolean canonical(String t, int from, int to) {
+        int length = to - from;
+        if (length == 0 || length % 4 == 1) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            boolean ok =
+                    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!ok) {
+                return false;
+            }
+        }
+        if (length % 4 == 0) {
+            return true;
+        }
+        // the last character's spare low bits must be zero (2 spare bits after 3 chars, 4 after 2)
+        char last = t.charAt(to - 1);
+        int value = last >= 'A' && last <= 'Z'
+                ? last - 'A'
+                : last >= 'a' && last <= 'z'
+                        ? last - 'a' + 26
+                        : last >= '0' && last <= '9' ? last - '0' + 52 : last == '-' ? 62 : 63;
+        int spare = length % 4 == 2 ? 0x0f : 0x03;
+        return (value & spare) == 0;
     }
 
     ObjectNode newClaims() {

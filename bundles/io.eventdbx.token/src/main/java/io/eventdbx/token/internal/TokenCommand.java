@@ -173,8 +173,21 @@ public final class TokenCommand implements DbxCommand {
         @Mixin
         JsonOption json;
 
-        @Option(names = "--token", required = true, paramLabel = "<value>", description = "The token to revoke.")
-        String token;
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Which which;
+
+        /** The token string, or the id that {@code dbx token list} shows. */
+        static final class Which {
+            @Option(names = "--token", required = true, paramLabel = "<value>", description = "The token to revoke.")
+            String token;
+
+            @Option(
+                    names = "--id",
+                    required = true,
+                    paramLabel = "<id>",
+                    description = "The id of the token to revoke, as dbx token list shows it.")
+            String id;
+        }
 
         Revoke(CommandContext context) {
             this.context = context;
@@ -183,7 +196,7 @@ public final class TokenCommand implements DbxCommand {
         @Override
         public Object call() {
             requireManage(context);
-            return view(tokens.revoke(token));
+            return view(which.id != null ? tokens.revokeById(which.id) : tokens.revoke(which.token));
         }
     }
 

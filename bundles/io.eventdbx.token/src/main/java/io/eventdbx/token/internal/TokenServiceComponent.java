@@ -65,6 +65,11 @@ public final class TokenServiceComponent implements TokenService {
     }
 
     @Override
+    public TokenInfo revokeById(String id) {
+        return tokens.revokeById(id);
+    }
+
+    @Override
     public TokenInfo refresh(String token, Long expirationSeconds, Long writeLimit) {
         return tokens.refresh(token, expirationSeconds, writeLimit);
     }

@@ -188,6 +188,20 @@ public final class Tokens implements TokenService {
     }
 
     @Override
+    public TokenInfo revokeById(String id) {
+        TokenRecord record = id == null ? null : records.get(id);
+        if (record == null) {
+            throw invalid("there is no token with id '" + (id == null ? "" : id.replaceAll("[^\\x21-\\x7e]", "?"))
+                    + "'; see dbx token list");
+        }
+        synchronized (record) {
+            record.revoked = true;
+            save(record, true);
+            return info(record);
+        }
+    }
+
+    @Override
     public TokenInfo refresh(String token, Long expirationSeconds, Long writeLimit) {
         TokenRecord record = recordOf(token);
         if (writeLimit != null && writeLimit < 0) {

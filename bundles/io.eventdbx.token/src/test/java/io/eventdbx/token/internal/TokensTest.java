@@ -249,4 +249,46 @@ class TokensTest {
         assertFalse(tokens.list().toString().contains(issued.token()));
         assertEquals(7L, tokens.list().get(0).writeLimit());
     }
+
+    @Test
+    void onlyTheCanonicalSpellingOfATokenAuthenticates() {
+        String token = issue(null, null, false, List.of(), List.of()).token();
+        assertEquals("alice", tokens.authenticate(token).user());
+        String[] parts = token.split("\\.");
+        List<String> variants = List.of(
+                token + "=", // padding on the signature
+                parts[0] + "=." + parts[1] + "." + parts[2], // padding on the header
+                parts[0] + "." + parts[1] + "==." + parts[2],
+                parts[0] + "." + parts[1] + "." + parts[2] + "A", // a stray character
+                parts[0] + "." + parts[1] + "." + parts[2].replace('-', '+').replace('_', '/'), // base64, not url
+                parts[0] + "." + parts[1] + "." + spareBitSet(parts[2]));
+        for (String variant : variants) {
+            if (variant.equals(token)) {
+                continue; // the signature had no character to change
+            }
+            refused(Reason.UNAUTHENTICATED, () -> tokens.authenticate(variant));
+        }
+    }
+
+    /** The same bytes under another spelling: the last character with a spare low bit set. */
+    private static String spareBitSet(String part) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(part.charAt(part.length() - 1));
+        assertEquals(0, last & 1, "an Ed25519 signature (64 bytes) ends in a character with spare bits");
+        String changed = part.substring(0, part.length() - 1) + alphabet.charAt(last | 1);
+        assertTrue(java.util.Arrays.equals(
+                Base64.getUrlDecoder().decode(part), Base64.getUrlDecoder().decode(changed)));
+        return changed;
+    }
+
+    @Test
+    void aTokenCanBeRevokedByTheIdThatTheListShows() {
+        IssuedToken issued = issue(null, null, false, List.of(), List.of());
+        String id = tokens.list().get(0).tokenId();
+        assertEquals(issued.info().tokenId(), id);
+        assertEquals("revoked", tokens.revokeById(id).status());
+        refused(Reason.UNAUTHENTICATED, () -> tokens.authenticate(issued.token()));
+        TokenException unknown = refused(Reason.INVALID, () -> tokens.revokeById("no-such-id"));
+        assertTrue(unknown.getMessage().contains("no-such-id"), unknown.getMessage());
+    }
 }
