@@ -1,6 +1,7 @@
 package io.eventdbx.benchmarks;
 
 import io.eventdbx.api.AppendRequest;
+import io.eventdbx.api.EventRecord;
 import io.eventdbx.api.IssuedBy;
 import io.eventdbx.api.Page;
 import io.eventdbx.core.internal.EventStoreEngine;
@@ -168,6 +169,20 @@ public final class StoreBenchmark {
                     "bare RocksDB sync put, 64 threads, recycled log, steady state: " + rate(bare64Recycled),
                     ratio(sixtyFour, bare64Recycled),
                     "");
+            // The same 64 appenders with one live subscriber following the log: the appenders' rate against the row
+            // above, and how long after its acknowledgement the subscriber has each event.
+            quiet(storage);
+            Throughput withoutSubscriber = appends(store, "followed-alone", 64);
+            quiet(storage);
+            Followed followed = followedAppends(store, "followed", 64);
+            row(
+                    "durable appends, 64 appenders, one live subscriber",
+                    rate(followed.throughput().perSecond()) + cpu(followed.throughput()) + "; delivered after the"
+                            + " acknowledgement: p50 " + millis(followed.p50Nanos()) + ", p99 "
+                            + millis(followed.p99Nanos()) + " (" + followed.delivered() + " events)",
+                    "the same without a subscriber: " + rate(withoutSubscriber.perSecond()) + cpu(withoutSubscriber),
+                    ratio(followed.throughput().perSecond(), withoutSubscriber.perSecond()),
+                    "≥ 0.9×, p99 ≤ 20 ms");
             // The same 64 concurrent appends, in flight through appendAsync from two threads, as the REST server
             // now submits them: the batching is the same, without 64 parked threads to wake.
             quiet(storage);
@@ -306,6 +321,48 @@ public final class StoreBenchmark {
                 threads,
                 (thread, i) -> store.append(
                         new AppendRequest(type, "agg-" + thread, "happened", PAYLOAD, null, null, null, WRITER)));
+    }
+
+    /** Appends with a subscriber attached, and the subscriber's delay after each acknowledgement. */
+    private record Followed(Throughput throughput, long p50Nanos, long p99Nanos, int delivered) {}
+
+    private Followed followedAppends(EventStoreEngine store, String type, int threads) throws Exception {
+        int slots = 1 << 22;
+        java.util.concurrent.atomic.AtomicLongArray acked = new java.util.concurrent.atomic.AtomicLongArray(slots);
+        long[] delays = new long[1 << 22];
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        long start = store.durablePosition() + 1;
+        io.eventdbx.api.Subscription subscription =
+                store.subscribe(start, e -> e.aggregateType().equals(type), e -> {
+                    long now = System.nanoTime();
+                    long ack = acked.get((int) (e.position() % slots));
+                    int n = count.getAndIncrement();
+                    if (n < delays.length) {
+                        delays[n] = ack == 0
+                                ? 0
+                                : Math.max(0, now - ack); // 0: delivered before the appender got its answer
+                    }
+                });
+        Throughput throughput;
+        try {
+            throughput = measure(threads, (thread, i) -> {
+                EventRecord record = store.append(
+                        new AppendRequest(type, "agg-" + thread, "happened", PAYLOAD, null, null, null, WRITER));
+                acked.set((int) (record.position() % slots), System.nanoTime());
+            });
+            long last = store.durablePosition();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (subscription.position() <= last && System.nanoTime() < deadline) {
+                Thread.sleep(1); // the subscriber's last deliveries
+            }
+        } finally {
+            subscription.close();
+        }
+        int n = Math.min(count.get(), delays.length);
+        long[] sorted = Arrays.copyOf(delays, n);
+        Arrays.sort(sorted);
+        return new Followed(
+                throughput, n == 0 ? 0 : sorted[n / 2], n == 0 ? 0 : sorted[Math.min(n - 1, (int) (n * 0.99))], n);
     }
 
     /**

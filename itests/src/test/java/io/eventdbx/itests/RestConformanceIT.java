@@ -75,6 +75,11 @@ class RestConformanceIT {
                                                 + v + "\"}")));
             }
             api.sample("post", "/v1/events", expect(409, "CONFLICT", api.append(admin, event("p-1"), "If-Match", "1")));
+            api.sample("get", "/v1/events", expect(200, null, api.get("/v1/events?from=1&take=2", admin)));
+            api.sample(
+                    "get",
+                    "/v1/events",
+                    expect(400, "INVALID_ARGUMENT", api.get("/v1/events?event_type=a%2Fb", admin)));
             api.sample("post", "/v1/events", expect(400, "INVALID_ARGUMENT", api.append(admin, "{")));
             api.sample(
                     "post",

@@ -46,6 +46,24 @@ public interface EventStore {
     }
 
     /**
+     * Appends an event whose writer pays for it inside the group commit: the charge is taken on the commit thread once
+     * the event is certain to be written (a retry of a committed write costs nothing) and recorded in the same atomic
+     * batch as the event; it is given back if the event is not written after all.
+     *
+     * @param request the event
+     * @param charge what the event costs its writer, or null for nothing
+     * @return the durable record; fails with WRITE_LIMIT_REACHED when the charge cannot be paid
+     * @since 1.5
+     */
+    default CompletionStage<EventRecord> appendAsync(AppendRequest request, WriteCharge charge) {
+        if (charge != null) {
+            return CompletableFuture.failedFuture(new EventStoreException(
+                    EventStoreException.Code.UNAVAILABLE, "this store cannot take charged writes"));
+        }
+        return appendAsync(request);
+    }
+
+    /**
      * Creates an aggregate with no events (version 0).
      *
      * @param aggregateType the type
@@ -196,6 +214,25 @@ public interface EventStore {
      * @param aggregateId the id
      */
     void remove(String aggregateType, String aggregateId);
+
+    /**
+     * Subscribes to the global log: delivers to the sink, on a thread of the subscription's own, every committed event
+     * from a position on that the filter accepts, in log order and each once, then follows new commits as they become
+     * durable, without polling. Appends never wait for a subscriber: one that falls behind reads the log at its own
+     * pace, with bounded memory.
+     *
+     * @param fromPosition the first position to look at (1 for the whole log)
+     * @param filter which events to deliver (it runs on the subscription's thread)
+     * @param sink where to deliver them
+     * @return the running subscription
+     * @throws EventStoreException INVALID_ARGUMENT for a position below 1, UNAVAILABLE if the store is closed or has
+     *     as many subscriptions as it runs
+     * @since 1.5
+     */
+    default Subscription subscribe(
+            long fromPosition, java.util.function.Predicate<EventRecord> filter, EventSink sink) {
+        throw new EventStoreException(EventStoreException.Code.UNAVAILABLE, "this store does not offer subscriptions");
+    }
 
     /**
      * The committed event an aggregate holds under a client-chosen event id: what a retry of that write is answered

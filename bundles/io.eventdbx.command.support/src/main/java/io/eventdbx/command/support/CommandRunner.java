@@ -98,8 +98,9 @@ public final class CommandRunner {
             err.println("error: " + te.getMessage());
             return switch (te.reason()) {
                 case UNAUTHENTICATED -> ExitCodes.UNAUTHENTICATED;
-                case FORBIDDEN -> ExitCodes.DENIED;
+                case FORBIDDEN, WRITE_LIMIT_REACHED -> ExitCodes.DENIED;
                 case INVALID -> ExitCodes.USAGE;
+                case UNAVAILABLE -> ExitCodes.FAILURE;
             };
         }
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();

@@ -305,8 +305,11 @@ public final class ControlServer {
             switch (request.type()) {
                 case Frame.EXEC: {
                     List<String> argv = Frame.decodeStrings(request.payload());
-                    return dispatcher.dispatch(
-                            argv, new SimpleCommandContext(stdout, stderr, InputStream.nullInputStream(), caller));
+                    return watched(
+                            in,
+                            () -> dispatcher.dispatch(
+                                    argv,
+                                    new SimpleCommandContext(stdout, stderr, InputStream.nullInputStream(), caller)));
                 }
                 case Frame.SHELL: {
                     return dispatcher.shell(new SimpleCommandContext(stdout, stderr, new FrameInputStream(in), caller));
@@ -317,6 +320,42 @@ public final class ControlServer {
         } finally {
             stdout.flush();
             stderr.flush();
+        }
+    }
+
+    /**
+     * Runs a command while a watcher reads the connection: the launcher sends nothing more once it sent the command,
+     * so the read ends only when the launcher goes away (Ctrl-C, a killed process), and then the command's thread is
+     * interrupted. A long-running command ({@code dbx events --follow}) stops there instead of holding its thread.
+     */
+    private int watched(DataInputStream in, java.util.function.IntSupplier command) {
+        Thread worker = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread watcher = new Thread(
+                () -> {
+                    try {
+                        while (in.read() >= 0) {
+                            // the launcher sends no input with a command: drop anything that comes
+                        }
+                    } catch (IOException gone) {
+                        // the connection broke: the same as an end
+                    }
+                    synchronized (running) {
+                        if (running.get()) {
+                            worker.interrupt();
+                        }
+                    }
+                },
+                worker.getName() + "-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        try {
+            return command.getAsInt();
+        } finally {
+            synchronized (running) {
+                running.set(false);
+                Thread.interrupted(); // an interrupt meant for this command must not reach the next one
+            }
         }
     }
 

@@ -2,12 +2,11 @@ package io.eventdbx.core.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventdbx.access.api.EventAccess;
+import io.eventdbx.access.api.Refusal;
 import io.eventdbx.api.AggregateState;
 import io.eventdbx.api.AppendRequest;
 import io.eventdbx.api.EventRecord;
-import io.eventdbx.api.EventStore;
-import io.eventdbx.api.EventStoreException;
-import io.eventdbx.api.IssuedBy;
 import io.eventdbx.api.Page;
 import io.eventdbx.command.api.CommandCapability;
 import io.eventdbx.command.api.CommandContext;
@@ -18,8 +17,7 @@ import io.eventdbx.command.api.UsageException;
 import io.eventdbx.command.support.CommandRunner;
 import io.eventdbx.command.support.JsonOption;
 import io.eventdbx.command.support.OutputFormatter;
-import io.eventdbx.token.api.Actions;
-import io.eventdbx.token.api.TokenService;
+import io.eventdbx.token.api.Principal;
 import io.eventdbx.views.RecordViews;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,11 +33,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code dbx aggregate …}: every aggregate operation, on the {@link EventStore} service. */
+/**
+ * {@code dbx aggregate …}: every aggregate operation, an adapter on the {@link EventAccess} door, which checks what the
+ * caller may do, attributes its writes, filters listings, pages and counts write allowances.
+ */
 @CommandCapability("aggregate")
 @Component(
-        configurationPid = "io.eventdbx.runtime",
-        configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.OPTIONAL,
         property = {
             DbxCommand.NAME_PROPERTY + "=aggregate",
             DbxCommand.DESCRIPTION_PROPERTY + "=Append events and read, verify, prove, archive and restore aggregates",
@@ -47,29 +46,20 @@ import picocli.CommandLine.Parameters;
         })
 public final class AggregateCommand implements DbxCommand {
 
-    private final EventStore store;
-    private final TokenService tokens;
+    private final EventAccess door;
     private final CommandRunner runner = new CommandRunner();
     private final RecordViews views = new RecordViews();
     private final ObjectMapper mapper = new ObjectMapper();
     private final OutputFormatter formatter = new OutputFormatter();
-    private final int listPageSize;
-    private final int pageLimit;
 
     /**
      * Creates the command.
      *
-     * @param store the event store
-     * @param tokens checks {@code --token} and write limits
-     * @param config the runtime configuration: {@code list_page_size} (the default page), {@code page_limit} (the
-     *     largest)
+     * @param door every store operation, for a caller
      */
     @Activate
-    public AggregateCommand(@Reference EventStore store, @Reference TokenService tokens, Map<String, Object> config) {
-        this.store = store;
-        this.tokens = tokens;
-        this.listPageSize = config.get("list_page_size") instanceof Number n ? n.intValue() : 10;
-        this.pageLimit = config.get("page_limit") instanceof Number n ? n.intValue() : 1000;
+    public AggregateCommand(@Reference EventAccess door) {
+        this.door = door;
     }
 
     @Override
@@ -79,10 +69,10 @@ public final class AggregateCommand implements DbxCommand {
         List<String> args = new ArrayList<>(given);
         CommandContext context;
         try {
-            context = Access.withToken(original, args, tokens);
-        } catch (io.eventdbx.token.api.TokenException e) {
+            context = withToken(original, args, door);
+        } catch (Refusal e) {
             original.err().println("error: " + e.getMessage());
-            return ExitCodes.UNAUTHENTICATED;
+            return exitCode(e.code());
         }
         CommandLine commandLine = new CommandLine(new Root());
         for (Object sub : List.of(
@@ -101,14 +91,14 @@ public final class AggregateCommand implements DbxCommand {
         }
         commandLine.addSubcommand("archive", new Archive(true));
         commandLine.addSubcommand("restore", new Archive(false));
-        Access access = new Access(context.caller());
-        commandLine.getSubcommands().values().forEach(sub -> ((Authorized) sub.getCommand()).access = access);
+        Principal caller = context.caller();
+        commandLine.getSubcommands().values().forEach(sub -> ((Authorized) sub.getCommand()).caller = caller);
         return runner.run("dbx aggregate", commandLine, context, args);
     }
 
     /** A sub-command that checks what its caller may do. */
     abstract static class Authorized {
-        Access access;
+        Principal caller;
     }
 
     @Command(
@@ -233,12 +223,8 @@ public final class AggregateCommand implements DbxCommand {
                     throw new UsageException("invalid --field: " + e.getOriginalMessage());
                 }
             }
-            // The event records who wrote it, from the authenticated caller; the event hash covers it.
-            IssuedBy issuedBy =
-                    new IssuedBy(access.principal().group(), access.principal().user());
             String aggregateType = pick(type, positionalType, "aggregate type (<type> or --aggregate)");
             String aggregateId = pick(id, positionalId, "aggregate id (<id> or --aggregate-id)");
-            access.require(Actions.AGGREGATE_APPEND, aggregateType, aggregateId);
             AppendRequest request = new AppendRequest(
                     aggregateType,
                     aggregateId,
@@ -247,28 +233,13 @@ public final class AggregateCommand implements DbxCommand {
                     note,
                     expectedVersion,
                     eventId,
-                    issuedBy);
-            if (!stage && eventId != null) {
-                // a retry of a committed write: its record, at no cost and even when the allowance is spent
-                Object original = guarded(() -> store.findByEventId(aggregateType, aggregateId, eventId)
-                        .map(views::event)
-                        .orElse(null));
-                if (original != null) {
-                    return original;
-                }
+                    null);
+            // the door attributes the event to the caller (issued_by, covered by the event hash), checks what the
+            // caller may do, answers a retry with its original record and takes the write allowance
+            if (stage) {
+                return guarded(() -> views.staged(door.stage(caller, request)));
             }
-            // One write of the token's allowance per event, taken (durably) before the write and given back if
-            // the write is refused.
-            tokens.consumeWrites(access.principal(), 1);
-            try {
-                if (stage) {
-                    return guarded(() -> views.staged(store.stage(request)));
-                }
-                return guarded(() -> views.event(store.append(request)));
-            } catch (RuntimeException e) {
-                tokens.refundWrites(access.principal(), 1);
-                throw e;
-            }
+            return guarded(() -> views.event(join(door.append(caller, request))));
         }
     }
 
@@ -282,8 +253,7 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            access.require(Actions.AGGREGATE_APPEND, target.type(), target.id());
-            return guarded(() -> views.state(store.create(target.type(), target.id())));
+            return guarded(() -> views.state(door.create(caller, target.type(), target.id())));
         }
     }
 
@@ -306,20 +276,20 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            access.require(Actions.AGGREGATE_READ, target.type(), target.id());
             return guarded(() -> {
                 AggregateState state = version == null
-                        ? store.get(target.type(), target.id())
-                                .orElseThrow(() -> new EventStoreException(
-                                        EventStoreException.Code.NOT_FOUND,
-                                        "aggregate " + target.type() + "/" + target.id() + " does not exist"))
-                        : store.getAt(target.type(), target.id(), version);
+                        ? door.get(caller, target.type(), target.id())
+                        : door.getAt(caller, target.type(), target.id(), version);
                 Map<String, Object> view = views.state(state);
                 if (includeEvents) {
                     List<Map<String, Object>> events = new ArrayList<>();
-                    for (long skip = 0; skip < state.version(); skip += 1000) {
-                        store.events(target.type(), target.id(), skip, (int) Math.min(1000, state.version() - skip))
-                                .forEach(e -> events.add(views.event(e)));
+                    while (events.size() < state.version()) {
+                        int take = (int) Math.min(1000, state.version() - events.size());
+                        List<EventRecord> page = door.events(caller, target.type(), target.id(), events.size(), take);
+                        if (page.isEmpty()) {
+                            break;
+                        }
+                        page.forEach(e -> events.add(views.event(e)));
                     }
                     view.put("events", events);
                 }
@@ -362,19 +332,11 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            access.requireAny(Actions.AGGREGATE_READ);
             return guarded(() -> {
                 if (staged) {
-                    return store.staged().stream()
-                            .filter(s -> access.allows(
-                                    Actions.AGGREGATE_READ,
-                                    s.request().aggregateType(),
-                                    s.request().aggregateId()))
-                            .map(views::staged)
-                            .toList();
+                    return door.staged(caller).stream().map(views::staged).toList();
                 }
-                int size = take == null ? listPageSize : Math.min(take, pageLimit);
-                Page<AggregateState> page = access.visible(store.list(cursor, skip, size));
+                Page<AggregateState> page = door.list(caller, cursor, skip, take);
                 if (json.enabled()) {
                     Map<String, Object> view = new LinkedHashMap<>();
                     view.put("items", page.items().stream().map(views::state).toList());
@@ -406,15 +368,10 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            access.require(Actions.AGGREGATE_READ, target.type(), target.id());
             return guarded(() -> {
-                List<EventRecord> events = store.events(target.type(), target.id(), skip, take);
-                if (events.isEmpty() && store.get(target.type(), target.id()).isEmpty()) {
-                    throw new EventStoreException(
-                            EventStoreException.Code.NOT_FOUND,
-                            "aggregate " + target.type() + "/" + target.id() + " does not exist");
-                }
-                return events.stream().map(views::event).toList();
+                return door.events(caller, target.type(), target.id(), skip, take).stream()
+                        .map(views::event)
+                        .toList();
             });
         }
     }
@@ -438,9 +395,8 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            access.require(Actions.AGGREGATE_READ, target.type(), target.id());
             return guarded(() -> {
-                var result = store.verify(target.type(), target.id());
+                var result = door.verify(caller, target.type(), target.id());
                 Map<String, Object> view = views.verify(result);
                 if (!result.ok()) {
                     // The report is the output; the exit code says the aggregate failed verification.
@@ -475,14 +431,8 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            access.require(Actions.AGGREGATE_READ, target.type(), target.id());
             return guarded(() -> {
-                long treeSize = size != null
-                        ? size
-                        : store.get(target.type(), target.id())
-                                .map(AggregateState::version)
-                                .orElse(0L);
-                var proof = store.proveInclusion(target.type(), target.id(), version, treeSize);
+                var proof = door.proveInclusion(caller, target.type(), target.id(), version, size);
                 return views.inclusion(proof);
             });
         }
@@ -507,9 +457,8 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            access.require(Actions.AGGREGATE_READ, target.type(), target.id());
             return guarded(() -> {
-                var proof = store.proveConsistency(target.type(), target.id(), from, to);
+                var proof = door.proveConsistency(caller, target.type(), target.id(), from, to);
                 return views.consistency(proof);
             });
         }
@@ -534,11 +483,10 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            access.require(Actions.AGGREGATE_ARCHIVE, target.type(), target.id());
             return guarded(() -> views.state(
                     archive
-                            ? store.archive(target.type(), target.id(), comment)
-                            : store.restore(target.type(), target.id(), comment)));
+                            ? door.archive(caller, target.type(), target.id(), true, comment)
+                            : door.archive(caller, target.type(), target.id(), false, comment)));
         }
     }
 
@@ -558,9 +506,8 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            access.require(Actions.AGGREGATE_SNAPSHOT, target.type(), target.id());
             return guarded(() -> {
-                var snapshot = store.snapshot(target.type(), target.id(), comment);
+                var snapshot = door.snapshot(caller, target.type(), target.id(), comment);
                 return views.snapshot(snapshot);
             });
         }
@@ -576,14 +523,9 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            // Committing appends every staged event: the caller needs append on each of their aggregates.
-            store.staged()
-                    .forEach(s -> access.require(
-                            Actions.AGGREGATE_APPEND,
-                            s.request().aggregateType(),
-                            s.request().aggregateId()));
+            // committing appends every staged event: the door checks append on each of their aggregates
             return guarded(() -> {
-                List<EventRecord> committed = store.commitStaged();
+                List<EventRecord> committed = door.commitStaged(caller);
                 if (json.enabled()) {
                     return committed.stream().map(views::event).toList();
                 }
@@ -612,23 +554,68 @@ public final class AggregateCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            access.require(Actions.AGGREGATE_ARCHIVE, target.type(), target.id());
             return guarded(() -> {
-                store.remove(target.type(), target.id());
+                door.remove(caller, target.type(), target.id());
                 return "removed " + target.type() + "/" + target.id();
             });
         }
     }
 
-    /** Turns store errors into command errors: bad input is a usage error (2), the rest a failure (1). */
+    /**
+     * Runs a store operation; a refusal becomes the command's error with the exit code of {@link #exitCode}.
+     *
+     * @param action the operation
+     * @return its result
+     */
     static Object guarded(java.util.function.Supplier<Object> action) {
         try {
             return action.get();
-        } catch (EventStoreException e) {
-            if (e.code() == EventStoreException.Code.INVALID_ARGUMENT) {
+        } catch (Refusal e) {
+            if (exitCode(e.code()) == ExitCodes.USAGE) {
                 throw new UsageException(e.getMessage());
             }
-            throw new CommandException(e.getMessage(), ExitCodes.FAILURE, null);
+            throw new CommandException(e.getMessage(), exitCode(e.code()), null);
         }
+    }
+
+    /**
+     * The exit code of each refusal: the one place the launcher's commands decide it. Bad input (including a payload
+     * that breaks its schema or its size limit) is a usage error; no or a refused token is unauthenticated; an action
+     * the token does not allow, or a spent allowance, is denied; everything else is a failure.
+     *
+     * @param code the refusal's code
+     * @return the exit code
+     */
+    static int exitCode(Refusal.Code code) {
+        return switch (code) {
+            case INVALID_ARGUMENT, SCHEMA_VIOLATION, PAYLOAD_TOO_LARGE -> ExitCodes.USAGE;
+            case UNAUTHENTICATED -> ExitCodes.UNAUTHENTICATED;
+            case FORBIDDEN, WRITE_LIMIT_REACHED -> ExitCodes.DENIED;
+            case NOT_FOUND, CONFLICT, NOT_EMPTY, ARCHIVED, INTEGRITY, UNAVAILABLE -> ExitCodes.FAILURE;
+        };
+    }
+
+    /** The value of a durable write: the refusal it failed with, as it is. */
+    static <T> T join(java.util.concurrent.CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
+    }
+
+    /**
+     * Takes {@code --token <value>} (or {@code --token=<value>}) out of the arguments and, if it was there, returns
+     * a context whose caller is the token's holder.
+     *
+     * @throws Refusal UNAUTHENTICATED if the token is refused
+     */
+    static CommandContext withToken(CommandContext context, List<String> args, EventAccess door) {
+        String token = io.eventdbx.command.support.TokenArgument.take(args, 0);
+        if (token == null) {
+            return context;
+        }
+        return new io.eventdbx.command.support.SimpleCommandContext(
+                context.out(), context.err(), context.in(), door.authenticate(token));
     }
 }

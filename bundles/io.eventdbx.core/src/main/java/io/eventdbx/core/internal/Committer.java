@@ -1,5 +1,6 @@
 package io.eventdbx.core.internal;
 
+import io.eventdbx.api.EventRecord;
 import io.eventdbx.api.EventStoreException;
 import io.eventdbx.api.EventStoreException.Code;
 import io.eventdbx.api.StoreObserver;
@@ -89,11 +90,14 @@ final class Committer implements AutoCloseable {
             List<Object> results,
             Map<String, Head> heads,
             List<String> removed,
-            List<String> idempotencyKeys) {}
+            List<String> idempotencyKeys,
+            long lastPosition,
+            List<Runnable> undos) {}
 
     private static final Pending STOP = new Pending(context -> null, new CompletableFuture<>(), false);
 
-    private static final Batch EMPTY_BATCH = new Batch(null, List.of(), List.of(), Map.of(), List.of(), List.of());
+    private static final Batch EMPTY_BATCH =
+            new Batch(null, List.of(), List.of(), Map.of(), List.of(), List.of(), 0, List.of());
 
     private final StorageEngine storage;
     private final Codec codec;
@@ -121,12 +125,22 @@ final class Committer implements AutoCloseable {
     private volatile StoreObserver observer = NO_OBSERVER;
     private volatile boolean closing;
     private long nextPosition;
+    // The newest position whose event is durable: what subscribers may read up to. Written by the one writer of
+    // batches (the syncer, or a caller committing alone) after the sync; read by subscribers.
+    private volatile long durablePosition;
+    // Told after each durable batch (subscriptions waking up); each must return at once.
+    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> durableListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    // The newest durable events by position modulo its size, kept while anyone listens, so that a subscriber that
+    // keeps up reads them here instead of decoding them from the store; a slot holds the newest position for it.
+    private final EventRecord[] recent = new EventRecord[RECENT];
 
     Committer(StorageEngine storage, Codec codec, HeadCache committed, long lastPosition) {
         this.storage = storage;
         this.codec = codec;
         this.committed = committed;
         this.nextPosition = lastPosition + 1;
+        this.durablePosition = lastPosition;
         this.builder = new Thread(this::buildLoop, "dbx-commit-builder");
         this.syncer = new Thread(this::syncLoop, "dbx-commit-syncer");
         builder.setDaemon(true);
@@ -204,7 +218,7 @@ final class Committer implements AutoCloseable {
     /** The error a caller gets for a failed write; {@code here} adds the caller's stack for a blocking caller. */
     private static EventStoreException callerError(Throwable cause, boolean here) {
         if (cause instanceof EventStoreException ese) {
-            return here ? new EventStoreException(ese.code(), ese.getMessage(), ese) : ese;
+            return here ? new EventStoreException(ese.code(), ese.getMessage(), ese.details(), ese) : ese;
         }
         return new EventStoreException(Code.UNAVAILABLE, "the write failed: " + cause, cause);
     }
@@ -237,6 +251,63 @@ final class Committer implements AutoCloseable {
     /** Tells an observer (or none, with null) about every durable batch. */
     void observe(StoreObserver observer) {
         this.observer = observer == null ? NO_OBSERVER : observer;
+    }
+
+    /** How many of the newest durable events are kept in memory for subscribers. */
+    static final int RECENT = 8192;
+
+    /** The newest position whose event is durable (0 when the log is empty). */
+    long durablePosition() {
+        return durablePosition;
+    }
+
+    /**
+     * A durable event from memory, if it is still kept there.
+     *
+     * @param position its position, at most {@link #durablePosition()}
+     * @return the event, or null (read it from the store)
+     */
+    EventRecord recent(long position) {
+        EventRecord event = recent[(int) (position % RECENT)];
+        return event != null && event.position() == position ? event : null;
+    }
+
+    /**
+     * Tells a listener after every durable batch, on the writer's thread: it must return at once.
+     *
+     * @param listener what to run
+     * @return what stops telling it
+     */
+    Runnable onDurable(Runnable listener) {
+        durableListeners.add(listener);
+        return () -> durableListeners.remove(listener);
+    }
+
+    /** Publishes a durable batch to subscribers: its events in memory, then its last position, then a wake-up. */
+    private void publish(Batch batch) {
+        if (durableListeners.isEmpty()) {
+            durablePosition = Math.max(durablePosition, batch.lastPosition());
+            return;
+        }
+        for (Object result : batch.results()) {
+            if (result instanceof EventRecord event) {
+                recent[(int) (event.position() % RECENT)] = event;
+            } else if (result instanceof List<?> events) {
+                for (Object item : events) {
+                    if (item instanceof EventRecord event) {
+                        recent[(int) (event.position() % RECENT)] = event;
+                    }
+                }
+            }
+        }
+        durablePosition = Math.max(durablePosition, batch.lastPosition());
+        for (Runnable listener : durableListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a subscription's wake-up failed; the write it was told about is durable", e);
+            }
+        }
     }
 
     /** Batches written and operations run so far. */
@@ -311,6 +382,17 @@ final class Committer implements AutoCloseable {
         private final Map<String, CompletableFuture<Object>> opIdempotency = new HashMap<>();
         private long opPositionStart;
         private CompletableFuture<Object> current;
+        // what to undo outside the store (a write allowance taken) if the operation, or later its batch, fails
+        private final List<Runnable> opUndos = new ArrayList<>();
+        private final List<Runnable> undos = new ArrayList<>();
+
+        /**
+         * Registers what undoes an effect outside the store of the current operation, run if the operation fails
+         * or its batch is not written.
+         */
+        void onFailure(Runnable undo) {
+            opUndos.add(undo);
+        }
 
         /** The newest head of an aggregate, or null if it does not exist. */
         Head head(String type, String id) {
@@ -413,6 +495,7 @@ final class Committer implements AutoCloseable {
             opHeads.clear();
             opRemoved.clear();
             opIdempotency.clear();
+            opUndos.clear();
             opPositionStart = nextPosition;
         }
 
@@ -429,11 +512,13 @@ final class Committer implements AutoCloseable {
                 inFlightIdempotency.put(key, future);
                 idempotencyKeys.add(key);
             });
+            undos.addAll(opUndos);
         }
 
         private void abortOperation() {
             writes.truncate(opMark);
             nextPosition = opPositionStart;
+            undo(opUndos);
         }
     }
 
@@ -555,7 +640,9 @@ final class Committer implements AutoCloseable {
                 context.results,
                 context.heads,
                 context.removed,
-                context.idempotencyKeys);
+                context.idempotencyKeys,
+                nextPosition - 1,
+                context.undos);
     }
 
     private void syncLoop() {
@@ -601,6 +688,7 @@ final class Committer implements AutoCloseable {
      */
     private boolean write(Batch batch) {
         if (failure != null) {
+            undo(batch.undos());
             batch.pending().forEach(p -> p.fail(failure));
             return false;
         }
@@ -612,6 +700,7 @@ final class Committer implements AutoCloseable {
                 LOG.error("a write to the store failed; the store stops taking writes to protect the data", e);
                 failure = unavailable(
                         "the store stopped after a failed write (" + e.getMessage() + "); restart the server");
+                undo(batch.undos());
                 batch.pending().forEach(p -> p.fail(failure));
                 queue.forEach(p -> p.fail(failure));
                 return false;
@@ -628,7 +717,23 @@ final class Committer implements AutoCloseable {
             committed.remove(key);
             inFlight.remove(key, Tombstone.HEAD);
         });
+        publish(batch);
         return true;
+    }
+
+    /** Runs undos of effects outside the store, newest first; one that fails does not stop the others. */
+    private static void undo(List<Runnable> undos) {
+        if (undos.isEmpty()) {
+            return;
+        }
+        for (int i = undos.size() - 1; i >= 0; i--) {
+            try {
+                undos.get(i).run();
+            } catch (RuntimeException e) {
+                LOG.warn("could not undo an effect of a write that was not made", e);
+            }
+        }
+        undos.clear();
     }
 
     /** Tells the observer about a durable batch; an observer's failure never touches the write path. */

@@ -132,12 +132,17 @@ public final class EventStoreComponent implements EventStore {
 
     @Override
     public CompletionStage<EventRecord> appendAsync(AppendRequest request) {
+        return appendAsync(request, null);
+    }
+
+    @Override
+    public CompletionStage<EventRecord> appendAsync(AppendRequest request, io.eventdbx.api.WriteCharge charge) {
         StoreObserver told = observer;
         if (told == null) {
-            return engine.appendAsync(request);
+            return engine.appendAsync(request, charge);
         }
         long started = System.nanoTime();
-        return engine.appendAsync(request).whenComplete((record, error) -> {
+        return engine.appendAsync(request, charge).whenComplete((record, error) -> {
             if (error == null) {
                 try {
                     told.appended(System.nanoTime() - started);
@@ -161,6 +166,12 @@ public final class EventStoreComponent implements EventStore {
     @Override
     public Optional<EventRecord> findByEventId(String aggregateType, String aggregateId, String eventId) {
         return engine.findByEventId(aggregateType, aggregateId, eventId);
+    }
+
+    @Override
+    public io.eventdbx.api.Subscription subscribe(
+            long fromPosition, java.util.function.Predicate<EventRecord> filter, io.eventdbx.api.EventSink sink) {
+        return engine.subscribe(fromPosition, filter, sink);
     }
 
     @Override

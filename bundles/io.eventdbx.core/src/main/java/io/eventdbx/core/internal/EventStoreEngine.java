@@ -13,6 +13,7 @@ import io.eventdbx.api.Page;
 import io.eventdbx.api.SnapshotRecord;
 import io.eventdbx.api.StagedEvent;
 import io.eventdbx.api.VerifyResult;
+import io.eventdbx.api.WriteCharge;
 import io.eventdbx.crypto.api.DataProtector;
 import io.eventdbx.integrity.EventHash;
 import io.eventdbx.integrity.Hex;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +57,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     private final SchemaValidator validator;
     private final HeadCache heads;
     private final Committer committer;
+    private final Subscriptions subscriptions;
     private final int maxPayloadBytes;
     private final long snapshotThreshold;
     // The next staged sequence number; only used on the committer's builder thread.
@@ -152,11 +155,24 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                 codec,
                 heads,
                 last.isEmpty() ? 0 : Keys.position(last.get(0).key()));
+        this.subscriptions = new Subscriptions(committer, this::log);
     }
 
     @Override
     public void close() {
+        subscriptions.close();
         committer.close();
+    }
+
+    @Override
+    public io.eventdbx.api.Subscription subscribe(
+            long fromPosition, java.util.function.Predicate<EventRecord> filter, io.eventdbx.api.EventSink sink) {
+        return subscriptions.subscribe(fromPosition, filter, sink);
+    }
+
+    /** The newest position whose event is durable (0 when the log is empty). */
+    public long durablePosition() {
+        return committer.durablePosition();
     }
 
     /** Batches written and write operations completed, for benchmarks and metrics. */
@@ -190,11 +206,16 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         // the committer's builder, the serial part, then only checks and sequences.
         Prepared prepared = prepare(request);
         Computed speculation = speculate(prepared);
-        return (EventRecord) committer.submit(context -> applyAppend(context, prepared, speculation));
+        return (EventRecord) committer.submit(context -> applyAppend(context, prepared, speculation, null));
     }
 
     @Override
     public CompletableFuture<EventRecord> appendAsync(AppendRequest request) {
+        return appendAsync(request, null);
+    }
+
+    @Override
+    public CompletableFuture<EventRecord> appendAsync(AppendRequest request, WriteCharge charge) {
         Prepared prepared;
         Computed speculation;
         try {
@@ -204,7 +225,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return committer
-                .submitAsync(context -> applyAppend(context, prepared, speculation))
+                .submitAsync(context -> applyAppend(context, prepared, speculation, charge))
                 .thenApply(EventRecord.class::cast);
     }
 
@@ -321,22 +342,20 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             throw Identifiers.invalid("expected_version must be 0 or more");
         }
         if (request.payloadJson().length() > maxPayloadBytes * 2L) {
-            throw new EventStoreException(
-                    Code.INVALID_ARGUMENT, "payload is larger than " + maxPayloadBytes + " bytes");
+            throw payloadTooLarge();
         }
         // JSON work happens here, on the caller's thread, in parallel; the committer only sequences and hashes.
         Codec.Payload parsed =
                 stored ? codec.storedPayload(request.payloadJson()) : codec.payload(request.payloadJson());
         String payload = parsed.canonical();
         if (payload.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes) {
-            throw new EventStoreException(
-                    Code.INVALID_ARGUMENT, "payload is larger than " + maxPayloadBytes + " bytes");
+            throw payloadTooLarge();
         }
         Admission admission;
         try {
             admission = validator == null ? Admission.NONE : validator.admit(type, eventType, parsed.members());
         } catch (SchemaViolation e) {
-            throw new EventStoreException(Code.INVALID_ARGUMENT, "schema violation: " + e.getMessage());
+            throw new EventStoreException(Code.SCHEMA_VIOLATION, "schema violation: " + e.getMessage(), e.details());
         }
         return new Prepared(
                 type,
@@ -349,6 +368,13 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                 request.issuedBy(),
                 parsed,
                 admission);
+    }
+
+    private EventStoreException payloadTooLarge() {
+        return new EventStoreException(
+                Code.PAYLOAD_TOO_LARGE,
+                "payload is larger than " + maxPayloadBytes + " bytes",
+                Map.of("limit", Integer.toString(maxPayloadBytes)));
     }
 
     /** A locked field of the schema keeps the first value it gets: refuses a different one. */
@@ -364,9 +390,18 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
             }
             if (!current.equals(Head.normalise(value))) {
                 throw new EventStoreException(
-                        Code.INVALID_ARGUMENT,
+                        Code.SCHEMA_VIOLATION,
                         "schema violation: aggregate type " + prepared.type() + ", event " + prepared.eventType()
-                                + ", field " + field + ": the field is locked and already set to " + current);
+                                + ", field " + field + ": the field is locked and already set to " + current,
+                        Map.of(
+                                "aggregate_type",
+                                prepared.type(),
+                                "event_type",
+                                prepared.eventType(),
+                                "field",
+                                field,
+                                "rule",
+                                "locked_field"));
             }
         }
     }
@@ -377,7 +412,8 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
      *
      * @return the record, the original record of a retried event id, or the future of an uncommitted original
      */
-    private Object applyAppend(Committer.BatchContext context, Prepared prepared, Computed speculation) {
+    private Object applyAppend(
+            Committer.BatchContext context, Prepared prepared, Computed speculation, WriteCharge charge) {
         String type = prepared.type();
         String id = prepared.id();
         String eventType = prepared.eventType();
@@ -409,7 +445,8 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         if (expected != null && expected != current) {
             throw new EventStoreException(
                     Code.CONFLICT,
-                    "expected version " + expected + " of " + type + "/" + id + " but it is at version " + current);
+                    "expected version " + expected + " of " + type + "/" + id + " but it is at version " + current,
+                    Map.of("current_version", Long.toString(current)));
         }
         checkLockedFields(prepared, head);
         Computed computed = speculation != null && speculation.base() == head
@@ -430,6 +467,12 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                 context.nextPosition(),
                 computed.hash(),
                 computed.root());
+        if (charge != null) {
+            // paid here, once nothing can refuse the event any more, in the same atomic batch as the event
+            Map.Entry<byte[], byte[]> paid = charge.take();
+            context.onFailure(charge::giveBack);
+            context.put(paid.getKey(), paid.getValue());
+        }
         context.putHead(computed.next(), computed.headBytes());
         byte[] eventBytes = computed.eventBytes();
         Codec.patchPosition(eventBytes, record.position());
@@ -557,13 +600,14 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                         AppendRequest request = codec.decodeStaged(sequence, kv.value());
                         Object result;
                         try {
-                            result = applyAppend(context, prepare(request, true), null);
+                            result = applyAppend(context, prepare(request, true), null, null);
                         } catch (EventStoreException e) {
                             throw new EventStoreException(
                                     e.code(),
                                     "staged event " + sequence + " (" + request.aggregateType() + "/"
                                             + request.aggregateId() + "): " + e.getMessage()
-                                            + "; nothing was committed");
+                                            + "; nothing was committed",
+                                    e.details());
                         }
                         if (!(result instanceof EventRecord record)) {
                             throw new EventStoreException(

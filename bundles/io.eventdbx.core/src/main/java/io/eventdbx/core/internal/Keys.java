@@ -1,5 +1,6 @@
 package io.eventdbx.core.internal;
 
+import io.eventdbx.store.api.KeyPrefixes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -19,12 +20,12 @@ import java.util.Arrays;
  */
 final class Keys {
 
-    static final byte HEAD = 'A';
-    static final byte EVENT = 'E';
-    static final byte IDEMPOTENCY = 'I';
-    static final byte LOG = 'G';
-    static final byte SNAPSHOT = 'S';
-    static final byte STAGED = 'Q';
+    static final byte HEAD = KeyPrefixes.HEAD;
+    static final byte EVENT = KeyPrefixes.EVENT;
+    static final byte IDEMPOTENCY = KeyPrefixes.IDEMPOTENCY;
+    static final byte LOG = KeyPrefixes.LOG;
+    static final byte SNAPSHOT = KeyPrefixes.SNAPSHOT;
+    static final byte STAGED = KeyPrefixes.STAGED;
 
     private Keys() {}
 

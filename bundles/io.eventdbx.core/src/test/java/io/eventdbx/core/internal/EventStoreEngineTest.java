@@ -214,7 +214,7 @@ class EventStoreEngineTest {
         assertEquals(Code.INVALID_ARGUMENT, code(() -> append("t", "a", "[1,2]")));
         assertEquals(Code.INVALID_ARGUMENT, code(() -> append("t", "a", "{\"a\":")));
         assertEquals(Code.INVALID_ARGUMENT, code(() -> append("t", "a", "{\"a\":1,\"a\":2}")));
-        assertEquals(Code.INVALID_ARGUMENT, code(() -> append("t", "a", "{\"big\":\"" + "x".repeat(300_000) + "\"}")));
+        assertEquals(Code.PAYLOAD_TOO_LARGE, code(() -> append("t", "a", "{\"big\":\"" + "x".repeat(300_000) + "\"}")));
         assertEquals(
                 Code.INVALID_ARGUMENT,
                 code(() -> store.append(new AppendRequest("t", "a", "e", "{}", "n".repeat(129), null, null, JANE))));

@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class EnvelopeProtector implements DataProtector {
 
-    static final byte KEY_PREFIX = 'K';
+    static final byte KEY_PREFIX = io.eventdbx.store.api.KeyPrefixes.KEYS;
     private static final byte FORMAT = 1;
     private static final int HEADER = 1 + 8;
     private static final byte[] DATA_LABEL = "eventdbx/data/v1\u0000".getBytes(StandardCharsets.UTF_8);

@@ -4,9 +4,6 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,7 +34,7 @@ final class BodyReader implements ReadListener {
     private final AtomicBoolean settled = new AtomicBoolean();
     private final byte[] chunk = new byte[8 * 1024];
     private long count;
-    private ScheduledFuture<?> deadline;
+    private Deadlines.Deadline deadline;
 
     private BodyReader(ServletInputStream in, long limit, boolean keep, Outcome outcome) {
         this.in = in;
@@ -52,7 +49,7 @@ final class BodyReader implements ReadListener {
      * @param in the request's input
      * @param limit the most bytes read
      * @param keep whether to keep the bytes (false: read and drop them)
-     * @param timer runs the deadline
+     * @param deadlines runs the deadline
      * @param deadlineMillis how long the whole body may take
      * @param outcome told once how it ended
      */
@@ -60,11 +57,11 @@ final class BodyReader implements ReadListener {
             ServletInputStream in,
             long limit,
             boolean keep,
-            ScheduledExecutorService timer,
+            Deadlines deadlines,
             long deadlineMillis,
             Outcome outcome) {
         BodyReader reader = new BodyReader(in, limit, keep, outcome);
-        reader.deadline = timer.schedule(() -> reader.settle(outcome::timedOut), deadlineMillis, TimeUnit.MILLISECONDS);
+        reader.deadline = deadlines.start(deadlineMillis, () -> reader.settle(outcome::timedOut));
         in.setReadListener(reader);
     }
 
@@ -98,7 +95,7 @@ final class BodyReader implements ReadListener {
 
     private void settle(Runnable report) {
         if (settled.compareAndSet(false, true)) {
-            deadline.cancel(false);
+            deadline.cancel();
             report.run();
         }
     }

@@ -3,22 +3,21 @@ package io.eventdbx.rest.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventdbx.access.api.EventAccess;
+import io.eventdbx.access.api.EventFilter;
+import io.eventdbx.access.api.LogPage;
+import io.eventdbx.access.api.Refusal;
 import io.eventdbx.api.AggregateState;
 import io.eventdbx.api.AppendRequest;
 import io.eventdbx.api.EventRecord;
-import io.eventdbx.api.EventStore;
-import io.eventdbx.api.EventStoreException;
-import io.eventdbx.api.IssuedBy;
 import io.eventdbx.api.Page;
-import io.eventdbx.schema.api.SchemaCatalog;
-import io.eventdbx.token.api.Actions;
+import io.eventdbx.api.Subscription;
 import io.eventdbx.token.api.Principal;
-import io.eventdbx.token.api.TokenException;
-import io.eventdbx.token.api.TokenService;
 import io.eventdbx.views.RecordViews;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -32,12 +31,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
@@ -45,15 +46,14 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API on the HTTP whiteboard. Every endpoint but {@code GET /health} needs {@code Authorization: Bearer
- * <token>} and checks the token's action and resource; errors are {@code {"code", "message"}} with a status
- * that says what went wrong, never a stack trace.
+ * The REST API on the HTTP whiteboard: an adapter that parses a request, calls the {@link EventAccess} door (which
+ * authenticates, authorizes, attributes, filters, pages and counts allowances) and renders the answer. Every endpoint
+ * but the health ones needs {@code Authorization: Bearer <token>}; errors are {@code {"code", "message"}} with the
+ * status of {@link #STATUS}, chosen by the refusal's code, never by its message, and never a stack trace.
  */
 @Component(
         service = Servlet.class,
@@ -86,21 +86,44 @@ public final class RestServlet extends HttpServlet {
     private static final Set<String> EVENT_FIELDS =
             Set.of("aggregate_type", "aggregate_id", "event_type", "payload", "note", "expected_version", "event_id");
 
-    private final transient EventStore store;
-    private final transient TokenService tokens;
+    private final transient EventAccess door;
     private final transient ObjectMapper json = strictJson();
     // Payloads and states are written as stored (canonical JSON), not parsed and written again.
     private final transient RecordViews views = new RecordViews(true);
     private final transient byte[] openApi;
-    private final transient AccessLog access;
+    private final transient AccessLog accessLog;
     // Ends the exchanges whose bodies do not arrive in time; its one thread ends on deactivate.
-    private final transient java.util.concurrent.ScheduledThreadPoolExecutor timer;
-    // Optional and dynamic: without the schema bundle the schema endpoints answer 503, the rest goes on.
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile SchemaCatalog schemas;
+    private final transient Deadlines deadlines;
+    // Keeps idle event streams alive (and finds the ones whose client left); its one thread ends on deactivate.
+    private final transient java.util.concurrent.ScheduledThreadPoolExecutor heartbeats;
+    // The event streams open now, closed on deactivate.
+    private final transient java.util.Set<Subscription> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private final int listPageSize;
-    private final int pageLimit;
+    /** The HTTP status and wire code of each refusal: the one place REST decides them. */
+    static final Map<Refusal.Code, Integer> STATUS = statuses();
+
+    private static Map<Refusal.Code, Integer> statuses() {
+        Map<Refusal.Code, Integer> status = new java.util.EnumMap<>(Refusal.Code.class);
+        status.put(Refusal.Code.INVALID_ARGUMENT, 400);
+        status.put(Refusal.Code.UNAUTHENTICATED, 401);
+        status.put(Refusal.Code.FORBIDDEN, 403);
+        status.put(Refusal.Code.WRITE_LIMIT_REACHED, 403);
+        status.put(Refusal.Code.ARCHIVED, 403);
+        status.put(Refusal.Code.NOT_FOUND, 404);
+        status.put(Refusal.Code.CONFLICT, 409);
+        status.put(Refusal.Code.NOT_EMPTY, 409);
+        status.put(Refusal.Code.PAYLOAD_TOO_LARGE, 413);
+        status.put(Refusal.Code.SCHEMA_VIOLATION, 422);
+        status.put(Refusal.Code.INTEGRITY, 500);
+        status.put(Refusal.Code.UNAVAILABLE, 503);
+        return java.util.Collections.unmodifiableMap(status);
+    }
+
+    /** The error body's code of a refusal: its own name, but for a spent write allowance, {@code FORBIDDEN}. */
+    static String wireCode(Refusal.Code code) {
+        // REST clients have always read a used-up write limit as FORBIDDEN (403), with the reason in the message
+        return code == Refusal.Code.WRITE_LIMIT_REACHED ? "FORBIDDEN" : code.name();
+    }
 
     /**
      * The request parser: one JSON document and nothing after it, no duplicate member names (an auditor or gateway
@@ -140,17 +163,12 @@ public final class RestServlet extends HttpServlet {
     /**
      * Creates the servlet.
      *
-     * @param store the event store
-     * @param tokens checks bearer tokens and write limits
-     * @param config the runtime configuration ({@code list_page_size}, {@code page_limit}, {@code data_dir} for
-     *     {@code logs/access.log})
+     * @param door every operation, for a caller
+     * @param config the runtime configuration ({@code data_dir} for {@code logs/access.log})
      */
     @Activate
-    public RestServlet(@Reference EventStore store, @Reference TokenService tokens, Map<String, Object> config) {
-        this.store = store;
-        this.tokens = tokens;
-        this.listPageSize = config.get("list_page_size") instanceof Number n ? n.intValue() : 10;
-        this.pageLimit = config.get("page_limit") instanceof Number n ? n.intValue() : 1000;
+    public RestServlet(@Reference EventAccess door, Map<String, Object> config) {
+        this.door = door;
         try (InputStream in = RestServlet.class.getResourceAsStream("/openapi.json")) {
             if (in == null) {
                 throw new IllegalStateException("the bundle lacks its /openapi.json");
@@ -159,25 +177,28 @@ public final class RestServlet extends HttpServlet {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the bundle's /openapi.json", e);
         }
-        this.timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "dbx-rest-deadlines");
+        this.deadlines = new Deadlines("dbx-rest-deadlines");
+        this.heartbeats = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "dbx-rest-heartbeats");
             thread.setDaemon(true);
             return thread;
         });
-        timer.setRemoveOnCancelPolicy(true);
+        heartbeats.setRemoveOnCancelPolicy(true);
         Object dataDir = config.get("data_dir");
         try {
-            this.access = new AccessLog(Path.of(dataDir == null ? "." : dataDir.toString(), "logs", "access.log"));
+            this.accessLog = new AccessLog(Path.of(dataDir == null ? "." : dataDir.toString(), "logs", "access.log"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the access log: " + e.getMessage(), e);
         }
     }
 
-    /** Stops the deadline timer and the access log's writer (its queued lines are written first). */
+    /** Stops the deadlines and the access log's writer (its queued lines are written first). */
     @Deactivate
     void deactivate() {
-        timer.shutdownNow();
-        access.close();
+        streams.forEach(Subscription::close); // each stream's end completes its request
+        heartbeats.shutdownNow();
+        deadlines.close();
+        accessLog.close();
     }
 
     @Override
@@ -191,7 +212,7 @@ public final class RestServlet extends HttpServlet {
             }
             // Who is asking, and whether the headers allow the request, before waiting for any body: a peer that
             // sends headers and then nothing must not hold anything but its connection.
-            x.caller = tokens.authenticateBearer(request.getHeader("Authorization"));
+            x.caller = door.authenticateBearer(request.getHeader("Authorization"));
             if (x.path.equals("/openapi.json")) {
                 requireMethod(x.method, "GET", x.path);
                 sendBytes(response, 200, openApi);
@@ -234,7 +255,7 @@ public final class RestServlet extends HttpServlet {
         switch (x.path) {
             case "/health", "/health/live" -> answer = Map.of("status", "ok");
             case "/health/ready" -> {
-                String problem = store.unavailableReason().orElse(null);
+                String problem = door.unavailableReason().orElse(null);
                 answer = problem == null
                         ? Map.of("status", "ready")
                         : Map.of("status", "unavailable", "reason", problem);
@@ -259,6 +280,10 @@ public final class RestServlet extends HttpServlet {
     /** Routes a request whose body (null: none) is in hand, and answers it now or once its write is durable. */
     private void process(Exchange x, byte[] body) {
         try {
+            if (x.method.equals("GET") && segments(x.path).equals(List.of("v1", "events")) && wantsStream(x.request)) {
+                stream(x);
+                return;
+            }
             Object result = route(x.method, x.path, x.request, x.caller, body);
             if (result instanceof Deferred deferred) {
                 if (!deferred.stage().isDone()) {
@@ -341,7 +366,12 @@ public final class RestServlet extends HttpServlet {
             async();
             listening = true;
             BodyReader.start(
-                    request.getInputStream(), MAX_BODY, true, timer, BODY_DEADLINE_MILLIS, new BodyReader.Outcome() {
+                    request.getInputStream(),
+                    MAX_BODY,
+                    true,
+                    deadlines,
+                    BODY_DEADLINE_MILLIS,
+                    new BodyReader.Outcome() {
                         @Override
                         public void read(byte[] body) {
                             then.accept(body);
@@ -417,7 +447,7 @@ public final class RestServlet extends HttpServlet {
                         request.getInputStream(),
                         MAX_DISCARD,
                         false,
-                        timer,
+                        deadlines,
                         BODY_DEADLINE_MILLIS,
                         new BodyReader.Outcome() {
                             @Override
@@ -520,7 +550,7 @@ public final class RestServlet extends HttpServlet {
     }
 
     private void logAccess(long started, String requestId, String method, String path, int status, Principal caller) {
-        access.log(new AccessLog.Entry(
+        accessLog.log(new AccessLog.Entry(
                 System.currentTimeMillis(),
                 requestId,
                 method,
@@ -539,19 +569,14 @@ public final class RestServlet extends HttpServlet {
                     response.setHeader("Allow", e.allow);
                 }
                 send(response, e.status, error(e.code, e.getMessage()));
-            } else if (failure instanceof TokenException e) {
-                int status =
-                        switch (e.reason()) {
-                            case UNAUTHENTICATED -> 401;
-                            case FORBIDDEN -> 403;
-                            case INVALID -> 400;
-                        };
+            } else if (failure instanceof Refusal refusal) {
+                int status = STATUS.get(refusal.code());
                 if (status == 401) {
                     response.setHeader("WWW-Authenticate", "Bearer");
+                } else if (status == 503) {
+                    response.setHeader("Retry-After", "1");
                 }
-                send(response, status, error(e.reason().name(), e.getMessage()));
-            } else if (failure instanceof EventStoreException e) {
-                send(response, status(e), error(code(e), e.getMessage()));
+                send(response, status, error(wireCode(refusal.code()), refusal.getMessage()));
             } else {
                 LOG.error("request {}: {} {} failed", requestId, method, printable(path), failure);
                 send(response, 500, error("INTERNAL", "the request failed unexpectedly; see the server log"));
@@ -594,7 +619,16 @@ public final class RestServlet extends HttpServlet {
                 if (parts.size() != 2) {
                     throw notFound(method, path);
                 }
-                requireMethod(method, "POST", path);
+                if (method.equals("GET")) {
+                    return feed(request, caller);
+                }
+                if (!method.equals("POST")) {
+                    throw new ApiError(
+                            405,
+                            "METHOD_NOT_ALLOWED",
+                            method + " is not allowed on " + printable(path) + "; use GET or POST",
+                            "GET, POST");
+                }
                 return append(request, caller, body);
             }
             case "schemas" -> {
@@ -621,60 +655,40 @@ public final class RestServlet extends HttpServlet {
         String id = parts.get(3);
         if (parts.size() == 4) {
             requireMethod(method, "GET", path);
-            require(caller, Actions.AGGREGATE_READ, type, id);
             Long version = longParam(request, "version", null, 1);
-            AggregateState state = version == null ? existing(type, id) : store.getAt(type, id, version);
-            return views.state(state);
+            return views.state(version == null ? door.get(caller, type, id) : door.getAt(caller, type, id, version));
         }
         switch (parts.get(4)) {
             case "events" -> {
                 requireMethod(method, "GET", path);
-                require(caller, Actions.AGGREGATE_READ, type, id);
                 long skip = longParam(request, "skip", 0L, 0);
-                int take = take(request);
-                List<EventRecord> events = store.events(type, id, skip, take);
-                if (events.isEmpty()) {
-                    existing(type, id);
-                }
-                return events.stream().map(views::event).toList();
+                return door.events(caller, type, id, skip, take(request)).stream()
+                        .map(views::event)
+                        .toList();
             }
             case "verify" -> {
                 requireMethod(method, "GET", path);
-                require(caller, Actions.AGGREGATE_READ, type, id);
-                return views.verify(store.verify(type, id));
+                return views.verify(door.verify(caller, type, id));
             }
             case "proof" -> {
                 requireMethod(method, "GET", path);
-                require(caller, Actions.AGGREGATE_READ, type, id);
                 long version = requiredLong(request, "version", 1);
                 Long treeSize = longParam(request, "tree_size", null, 1);
-                long size = treeSize != null ? treeSize : existing(type, id).version();
-                return views.inclusion(store.proveInclusion(type, id, version, size));
+                return views.inclusion(door.proveInclusion(caller, type, id, version, treeSize));
             }
             case "consistency" -> {
                 requireMethod(method, "GET", path);
-                require(caller, Actions.AGGREGATE_READ, type, id);
                 long from = requiredLong(request, "from", 1);
                 long to = requiredLong(request, "to", 1);
-                return views.consistency(store.proveConsistency(type, id, from, to));
+                return views.consistency(door.proveConsistency(caller, type, id, from, to));
             }
             case "snapshot" -> {
                 requireMethod(method, "POST", path);
-                String comment = comment(body);
-                require(caller, Actions.AGGREGATE_SNAPSHOT, type, id);
-                return views.snapshot(store.snapshot(type, id, comment));
+                return views.snapshot(door.snapshot(caller, type, id, comment(body)));
             }
-            case "archive" -> {
+            case "archive", "restore" -> {
                 requireMethod(method, "POST", path);
-                String comment = comment(body);
-                require(caller, Actions.AGGREGATE_ARCHIVE, type, id);
-                return views.state(store.archive(type, id, comment));
-            }
-            case "restore" -> {
-                requireMethod(method, "POST", path);
-                String comment = comment(body);
-                require(caller, Actions.AGGREGATE_ARCHIVE, type, id);
-                return views.state(store.restore(type, id, comment));
+                return views.state(door.archive(caller, type, id, parts.get(4).equals("archive"), comment(body)));
             }
             default -> throw notFound(method, path);
         }
@@ -684,28 +698,17 @@ public final class RestServlet extends HttpServlet {
         if (parts.size() > 3) {
             throw notFound(method, path);
         }
-        caller.require(Actions.SCHEMA_READ, null);
-        SchemaCatalog catalog = schemas;
-        if (catalog == null) {
-            throw new ApiError(503, "UNAVAILABLE", "schemas are unavailable: the schema bundle is not running");
-        }
         if (parts.size() == 2) {
-            return Map.of("items", catalog.schemas());
+            return Map.of("items", door.schemas(caller));
         }
         String name = parts.get(2);
-        if (!IDENTIFIER.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+        if (!isIdentifier(name)) {
             throw new ApiError(
                     400,
                     "INVALID_ARGUMENT",
                     "a schema name is 1 to 128 of letters, digits and - _ . : @, got '" + printable(name) + "'");
         }
-        return catalog.schema(name)
-                .orElseThrow(() -> new ApiError(404, "NOT_FOUND", "there is no schema '" + name + "'"));
-    }
-
-    private AggregateState existing(String type, String id) {
-        return store.get(type, id)
-                .orElseThrow(() -> new ApiError(404, "NOT_FOUND", "aggregate " + type + "/" + id + " does not exist"));
+        return door.schema(caller, name);
     }
 
     private static ApiError notFound(String method, String path) {
@@ -725,19 +728,165 @@ public final class RestServlet extends HttpServlet {
         return text(body, "comment", false);
     }
 
-    private Object list(HttpServletRequest request, Principal caller) {
-        caller.requireAny(Actions.AGGREGATE_READ);
-        long skip = longParam(request, "skip", 0L, 0);
-        String cursor = query(request, "cursor");
-        Page<AggregateState> page = store.list(cursor, skip, take(request));
+    /** {@code GET /v1/events}: a page of the global log, from {@code from}, with the caller's and the query's filters. */
+    private Object feed(HttpServletRequest request, Principal caller) {
+        lastEventId(request); // checked on pages too, as the document says
+        LogPage page = door.feed(caller, longParam(request, "from", 1L, 1), take(request), filter(request));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put(
-                "items",
-                page.items().stream()
-                        .filter(s -> caller.allows(
-                                Actions.AGGREGATE_READ, Actions.aggregate(s.aggregateType(), s.aggregateId())))
-                        .map(views::state)
-                        .toList());
+        out.put("items", page.items().stream().map(views::event).toList());
+        out.put("next_from", page.nextPosition());
+        return out;
+    }
+
+    /** The feed's filter: {@code aggregate_type}, {@code aggregate_id}, {@code event_type}, each optional. */
+    private static EventFilter filter(HttpServletRequest request) {
+        return new EventFilter(
+                identifier(request, "aggregate_type"),
+                identifier(request, "aggregate_id"),
+                identifier(request, "event_type"));
+    }
+
+    private static String identifier(HttpServletRequest request, String name) {
+        String value = query(request, name);
+        if (value != null && !isIdentifier(value)) {
+            throw new ApiError(
+                    400,
+                    "INVALID_ARGUMENT",
+                    name + " is 1 to 128 of letters, digits and - _ . : @, got '" + printable(value) + "'");
+        }
+        return value;
+    }
+
+    /** The {@code Last-Event-ID} header: the log position a stream resumes after, or null. */
+    private static Long lastEventId(HttpServletRequest request) {
+        String value = request.getHeader("Last-Event-ID");
+        if (value == null) {
+            return null;
+        }
+        if (!LAST_EVENT_ID.matcher(value.strip()).matches()) {
+            throw new ApiError(
+                    400, "INVALID_ARGUMENT", "Last-Event-ID must be an event's log position (up to 18 digits)");
+        }
+        return Long.parseLong(value.strip());
+    }
+
+    private static final Pattern LAST_EVENT_ID = Pattern.compile("[0-9]{1,18}");
+
+    /** Whether a text is an identifier: 1 to 128 of {@code A-Z a-z 0-9 - _ . : @}, not {@code .} or {@code ..}. */
+    static boolean isIdentifier(String text) {
+        return IDENTIFIER.matcher(text).matches() && !text.equals(".") && !text.equals("..");
+    }
+
+    /** Whether a client asks for Server-Sent Events. */
+    private static boolean wantsStream(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/event-stream");
+    }
+
+    /** How often an idle event stream sends a comment line, so that a client that left is found. */
+    static final long HEARTBEAT_SECONDS = 15;
+
+    /**
+     * {@code GET /v1/events} with {@code Accept: text/event-stream}: every event the caller may read from {@code from}
+     * (or after {@code Last-Event-ID}), then each new one as it becomes durable, as Server-Sent Events whose id is the
+     * log position. No thread waits for the client: the subscription writes from its own thread.
+     */
+    private void stream(Exchange x) throws IOException {
+        Long after = lastEventId(x.request);
+        long from = after != null ? after + 1 : longParam(x.request, "from", 1L, 1);
+        EventFilter filter = filter(x.request);
+        HttpServletResponse response = x.response;
+        ServletOutputStream out = response.getOutputStream();
+        Object writing = new Object();
+        java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Subscription> running =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> beat =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable end = () -> {
+            if (over.compareAndSet(false, true)) {
+                java.util.concurrent.Future<?> heartbeat = beat.get();
+                if (heartbeat != null) {
+                    heartbeat.cancel(false);
+                }
+                Subscription subscription = running.get();
+                if (subscription != null) {
+                    streams.remove(subscription);
+                }
+                x.end();
+            }
+        };
+        Subscription subscription = door.subscribe(x.caller, from, filter, new io.eventdbx.api.EventSink() {
+            @Override
+            public void deliver(EventRecord event) throws IOException {
+                byte[] data = json.writeValueAsBytes(views.event(event));
+                synchronized (writing) {
+                    out.write(("id: " + event.position() + "\nevent: event\ndata: ").getBytes(StandardCharsets.UTF_8));
+                    out.write(data);
+                    out.write(SSE_END);
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void ended(Throwable cause) {
+                end.run();
+            }
+        });
+        running.set(subscription);
+        streams.add(subscription);
+        x.async().addListener(new jakarta.servlet.AsyncListener() {
+            @Override
+            public void onComplete(jakarta.servlet.AsyncEvent event) {
+                subscription.close();
+            }
+
+            @Override
+            public void onTimeout(jakarta.servlet.AsyncEvent event) {
+                subscription.close();
+            }
+
+            @Override
+            public void onError(jakarta.servlet.AsyncEvent event) {
+                subscription.close();
+            }
+
+            @Override
+            public void onStartAsync(jakarta.servlet.AsyncEvent event) {
+                // one asynchronous cycle
+            }
+        });
+        synchronized (writing) {
+            response.setStatus(200);
+            response.setContentType("text/event-stream;charset=utf-8");
+            response.setHeader("Cache-Control", "no-store");
+            out.write((": events from position " + from + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+        beat.set(heartbeats.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        synchronized (writing) {
+                            out.write(HEARTBEAT);
+                            out.flush();
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        subscription.close(); // the client left: its subscription ends, and so does the request
+                    }
+                },
+                HEARTBEAT_SECONDS,
+                HEARTBEAT_SECONDS,
+                TimeUnit.SECONDS));
+    }
+
+    private static final byte[] SSE_END = "\n\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private Object list(HttpServletRequest request, Principal caller) {
+        long skip = longParam(request, "skip", 0L, 0);
+        Page<AggregateState> page = door.list(caller, query(request, "cursor"), skip, take(request));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", page.items().stream().map(views::state).toList());
         out.put("next_cursor", page.nextCursor());
         return out;
     }
@@ -796,7 +945,6 @@ public final class RestServlet extends HttpServlet {
             }
             expected = fromHeader;
         }
-        require(caller, Actions.AGGREGATE_APPEND, type, id);
         AppendRequest append = new AppendRequest(
                 type,
                 id,
@@ -805,31 +953,14 @@ public final class RestServlet extends HttpServlet {
                 text(body, "note", false),
                 expected,
                 eventId,
-                new IssuedBy(caller.group(), caller.user()));
-        if (eventId != null) {
-            // a retry of a committed write: its record, at no cost and even when the allowance is spent
-            java.util.Optional<EventRecord> original = store.findByEventId(type, id, eventId);
-            if (original.isPresent()) {
-                return views.event(original.get());
-            }
-        }
-        tokens.consumeWrites(caller, 1);
-        CompletableFuture<EventRecord> stage;
-        try {
-            stage = store.appendAsync(append).toCompletableFuture();
-        } catch (RuntimeException e) {
-            tokens.refundWrites(caller, 1);
-            throw e;
-        }
-        return new Deferred(stage, (record, error) -> {
+                null); // the door attributes the event to the caller
+        return new Deferred(door.append(caller, append).toCompletableFuture(), (record, error) -> {
             if (error == null) {
                 return views.event((EventRecord) record);
             }
-            tokens.refundWrites(caller, 1);
             throw error instanceof RuntimeException e
                     ? e
-                    : new EventStoreException(
-                            EventStoreException.Code.UNAVAILABLE, "the write failed: " + error, error);
+                    : new Refusal(Refusal.Code.UNAVAILABLE, "the write failed: " + error, Map.of(), error);
         });
     }
 
@@ -926,10 +1057,6 @@ public final class RestServlet extends HttpServlet {
         return node.asText();
     }
 
-    private static void require(Principal caller, String action, String type, String id) {
-        caller.require(action, Actions.aggregate(type, id));
-    }
-
     private static void requireMethod(String method, String expected, String path) {
         if (!method.equals(expected)) {
             throw new ApiError(
@@ -940,9 +1067,10 @@ public final class RestServlet extends HttpServlet {
         }
     }
 
-    private int take(HttpServletRequest request) {
-        long take = longParam(request, "take", (long) listPageSize, 1);
-        return (int) Math.min(take, pageLimit);
+    /** The {@code take} query parameter, or null for the door's default page. */
+    private static Integer take(HttpServletRequest request) {
+        Long take = longParam(request, "take", null, 1);
+        return take == null ? null : (int) Math.min(take, Integer.MAX_VALUE);
     }
 
     private static long requiredLong(HttpServletRequest request, String name, long min) {
@@ -978,26 +1106,6 @@ public final class RestServlet extends HttpServlet {
             }
         }
         return out;
-    }
-
-    private static int status(EventStoreException e) {
-        return switch (e.code()) {
-            case INVALID_ARGUMENT -> e.getMessage().startsWith("schema violation")
-                    ? 422
-                    : e.getMessage().contains("is larger than") ? 413 : 400;
-            case NOT_FOUND -> 404;
-            case CONFLICT, NOT_EMPTY -> 409;
-            case ARCHIVED -> 403;
-            case INTEGRITY -> 500;
-            case UNAVAILABLE -> 503;
-        };
-    }
-
-    private static String code(EventStoreException e) {
-        return e.code() == EventStoreException.Code.INVALID_ARGUMENT
-                        && e.getMessage().startsWith("schema violation")
-                ? "SCHEMA_VIOLATION"
-                : e.code().name();
     }
 
     private void send(HttpServletResponse response, int status, Object body) throws IOException {

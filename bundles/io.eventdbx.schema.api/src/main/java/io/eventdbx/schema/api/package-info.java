@@ -5,7 +5,7 @@
  * rule. JDK types only.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.eventdbx.schema.api;
 
 import org.osgi.annotation.bundle.Export;

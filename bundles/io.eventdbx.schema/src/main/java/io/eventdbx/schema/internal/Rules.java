@@ -28,20 +28,58 @@ final class Rules {
         }
     }
 
+    /** A violation with its facts: the aggregate type, the event, the field (or null) and the rule that failed. */
+    static SchemaViolation violation(String type, String event, String field, String rule, String message) {
+        java.util.Map<String, String> details = new java.util.LinkedHashMap<>();
+        details.put("aggregate_type", type);
+        details.put("event_type", event);
+        if (field != null) {
+            details.put("field", field);
+        }
+        details.put("rule", rule);
+        return new SchemaViolation(message, details);
+    }
+
+    /** A field's rule failed; {@link #check} adds the aggregate type, event and field. */
+    private static final class FieldRuleFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String rule;
+
+        FieldRuleFailure(String rule, String message) {
+            super(message, null, false, false);
+            this.rule = rule;
+        }
+    }
+
     void check(Schema schema, String eventType, SortedMap<String, String> payload) {
         String where = "aggregate type " + schema.name() + ", event " + eventType;
         if (schema.locked()) {
-            throw new SchemaViolation(where + ": the aggregate type is locked and accepts no new events");
+            throw violation(
+                    schema.name(),
+                    eventType,
+                    null,
+                    "locked",
+                    where + ": the aggregate type is locked and accepts no new events");
         }
         EventRule event = schema.events().get(eventType);
         if (event == null) {
-            throw new SchemaViolation(where + ": the event is not declared in the schema (declared: "
-                    + String.join(", ", schema.events().keySet()) + ")");
+            throw violation(
+                    schema.name(),
+                    eventType,
+                    null,
+                    "undeclared_event",
+                    where + ": the event is not declared in the schema (declared: "
+                            + String.join(", ", schema.events().keySet()) + ")");
         }
         for (String field : payload.keySet()) {
             if (!event.fields().isEmpty() && !event.fields().contains(field)) {
-                throw new SchemaViolation(where + ", field " + field + ": not allowed for this event (allowed: "
-                        + String.join(", ", event.fields()) + ")");
+                throw violation(
+                        schema.name(),
+                        eventType,
+                        field,
+                        "not_allowed",
+                        where + ", field " + field + ": not allowed for this event (allowed: "
+                                + String.join(", ", event.fields()) + ")");
             }
         }
         for (Map.Entry<String, FieldRule> entry : schema.fields().entrySet()) {
@@ -51,11 +89,20 @@ final class Rules {
             boolean mayCarry = event.fields().isEmpty() || event.fields().contains(field);
             if (value == null || value.equals("null")) {
                 if (rule.required() && mayCarry) {
-                    throw new SchemaViolation(where + ", field " + field + ": required but missing");
+                    throw violation(
+                            schema.name(),
+                            eventType,
+                            field,
+                            "required",
+                            where + ", field " + field + ": required but missing");
                 }
                 continue;
             }
-            checkValue(where + ", field " + field, rule, value);
+            try {
+                checkValue(where + ", field " + field, rule, value);
+            } catch (FieldRuleFailure e) {
+                throw violation(schema.name(), eventType, field, e.rule, e.getMessage());
+            }
         }
     }
 
@@ -77,37 +124,42 @@ final class Rules {
                         default -> true;
                     };
             if (!ok) {
-                throw new SchemaViolation(where + ": type " + rule.type() + " expected, got " + shorten(json));
+                throw new FieldRuleFailure("type", where + ": type " + rule.type() + " expected, got " + shorten(json));
             }
         }
         if (rule.regex() != null && (isString || isNumber(first) || json.equals("true") || json.equals("false"))) {
             Pattern pattern = patterns.computeIfAbsent(rule.regex(), Pattern::compile);
             if (!pattern.matcher(text).matches()) {
-                throw new SchemaViolation(where + ": " + shorten(json) + " does not match regex " + rule.regex());
+                throw new FieldRuleFailure(
+                        "regex", where + ": " + shorten(json) + " does not match regex " + rule.regex());
             }
         }
         if (rule.minLength() != null || rule.maxLength() != null) {
             long length = first == '[' ? arrayLength(json) : text.codePointCount(0, text.length());
             if ((rule.minLength() != null && length < rule.minLength())
                     || (rule.maxLength() != null && length > rule.maxLength())) {
-                throw new SchemaViolation(
+                throw new FieldRuleFailure(
+                        "length",
                         where + ": length " + length + " is outside " + bounds(rule.minLength(), rule.maxLength()));
             }
         }
         if (rule.min() != null || rule.max() != null) {
             BigDecimal number = number(text);
             if (number == null) {
-                throw new SchemaViolation(where + ": a number is needed for range " + bounds(rule.min(), rule.max())
-                        + ", got " + shorten(json));
+                throw new FieldRuleFailure(
+                        "range",
+                        where + ": a number is needed for range " + bounds(rule.min(), rule.max()) + ", got "
+                                + shorten(json));
             }
             if ((rule.min() != null && number.compareTo(rule.min()) < 0)
                     || (rule.max() != null && number.compareTo(rule.max()) > 0)) {
-                throw new SchemaViolation(where + ": " + text + " is outside range " + bounds(rule.min(), rule.max()));
+                throw new FieldRuleFailure(
+                        "range", where + ": " + text + " is outside range " + bounds(rule.min(), rule.max()));
             }
         }
         if (!rule.values().isEmpty() && !rule.values().contains(text)) {
-            throw new SchemaViolation(
-                    where + ": " + shorten(json) + " is not one of " + String.join(", ", rule.values()));
+            throw new FieldRuleFailure(
+                    "enum", where + ": " + shorten(json) + " is not one of " + String.join(", ", rule.values()));
         }
     }
 

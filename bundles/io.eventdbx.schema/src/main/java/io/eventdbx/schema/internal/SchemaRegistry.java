@@ -2,7 +2,6 @@ package io.eventdbx.schema.internal;
 
 import io.eventdbx.schema.api.Admission;
 import io.eventdbx.schema.api.SchemaValidator;
-import io.eventdbx.schema.api.SchemaViolation;
 import io.eventdbx.store.api.KeyValue;
 import io.eventdbx.store.api.StorageEngine;
 import io.eventdbx.store.api.WriteBatch;
@@ -28,7 +27,7 @@ import java.util.regex.Pattern;
  */
 final class SchemaRegistry implements SchemaValidator {
 
-    static final byte PREFIX = 'C';
+    static final byte PREFIX = io.eventdbx.store.api.KeyPrefixes.SCHEMAS;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     /** The restriction modes. */
@@ -82,8 +81,13 @@ final class SchemaRegistry implements SchemaValidator {
         Schema schema = current.get(aggregateType);
         if (schema == null) {
             if (m == Mode.STRICT) {
-                throw new SchemaViolation("aggregate " + aggregateType
-                        + " requires a schema before events can be appended when restrict=strict");
+                throw Rules.violation(
+                        aggregateType,
+                        eventType,
+                        null,
+                        "schema_required",
+                        "aggregate " + aggregateType
+                                + " requires a schema before events can be appended when restrict=strict");
             }
             return Admission.NONE;
         }

@@ -46,7 +46,11 @@ class SchemaEnforcementTest {
 
     private EventStoreException refused(String id, String event, String json) {
         EventStoreException e = assertThrows(EventStoreException.class, () -> append(id, event, json));
-        assertEquals(EventStoreException.Code.INVALID_ARGUMENT, e.code());
+        assertEquals(EventStoreException.Code.SCHEMA_VIOLATION, e.code());
+        // what failed, for machines: the aggregate type, the event, and the rule (with the field where one applies)
+        assertEquals("patient", e.details().get("aggregate_type"), e.getMessage());
+        assertEquals(event, e.details().get("event_type"), e.getMessage());
+        assertTrue(e.details().containsKey("rule"), e.getMessage());
         return e;
     }
 

@@ -33,7 +33,9 @@ public interface StorageEngine extends AutoCloseable {
     List<KeyValue> scan(byte[] from, byte[] to, int limit, boolean reverse) throws IOException;
 
     /**
-     * Applies a batch atomically.
+     * Applies a batch atomically. Batches are durable in the order they were written: a batch written without sync
+     * becomes durable at the latest when a later batch is written with sync returns (the crypto bundle writes a new
+     * key without sync and relies on the synced batch that first uses it; the contract suite checks it).
      *
      * @param batch the batch
      * @param sync whether to return only once the batch is durable (the write-ahead log is synced)

@@ -131,6 +131,19 @@ public abstract class StorageEngineContract {
     }
 
     @Test
+    void anUnsyncedBatchIsDurableOnceALaterSyncedOneIs() throws Exception {
+        engine.write(new WriteBatch().put(b("first"), b("unsynced")), false);
+        engine.write(new WriteBatch().put(b("second"), b("synced")), true);
+        StorageEngine reopened = reopen(engine);
+        if (reopened == null) {
+            return;
+        }
+        engine = reopened;
+        assertArrayEquals(b("unsynced"), engine.get(b("first")));
+        assertArrayEquals(b("synced"), engine.get(b("second")));
+    }
+
+    @Test
     void closedEngineRefusesWork() throws Exception {
         engine.close();
         assertThrows(IOException.class, () -> engine.get(b("a")));

@@ -12,10 +12,22 @@ public final class TokenException extends RuntimeException {
     public enum Reason {
         /** No token, or one that is malformed, forged, expired, revoked or unknown. */
         UNAUTHENTICATED,
-        /** A valid token that does not allow this, or whose write limit is used up. */
+        /** A valid token that does not allow this. */
         FORBIDDEN,
         /** A request to the token service that is not valid (an unknown action, a bad expiration). */
-        INVALID
+        INVALID,
+        /**
+         * A valid token whose write allowance is used up.
+         *
+         * @since 1.3
+         */
+        WRITE_LIMIT_REACHED,
+        /**
+         * Token records cannot be read or written now (storage failed); the request may succeed later.
+         *
+         * @since 1.3
+         */
+        UNAVAILABLE
     }
 
     private final Reason reason;

@@ -78,6 +78,16 @@ public interface TokenService {
     }
 
     /**
+     * The write allowance of a limited token, to be taken inside the group commit of each append (see {@link
+     * WriteAllowance}).
+     *
+     * @param principal who writes
+     * @return its allowance, or null when it has no limit (no token, or a token without {@code --limit})
+     * @since 1.3
+     */
+    WriteAllowance allowance(Principal principal);
+
+    /**
      * Takes writes from a token's allowance before they are made; durable before it returns. No-op for
      * principals without a token or without a limit.
      *

@@ -27,7 +27,17 @@ final class TokenRecord {
     volatile long expiresAt;
     volatile long lifetime;
     volatile Long writeLimit;
-    Long remaining;
+    /**
+     * Writes granted, less those staged: what is left is this less {@link #usedAppends}. Guarded by this record;
+     * stored in the record (written by the token service only).
+     */
+    Long granted;
+    /**
+     * Appends paid for, in their own batches: stored apart from the record ({@code W} keys), written only by the
+     * store's group commit, so the two never overwrite each other. Guarded by this record.
+     */
+    long usedAppends;
+
     volatile boolean revoked;
 
     TokenRecord(
@@ -39,7 +49,7 @@ final class TokenRecord {
             long lifetime,
             boolean keepAlive,
             Long writeLimit,
-            Long remaining,
+            Long granted,
             List<String> actions,
             List<String> resources,
             String issuedBy,
@@ -52,11 +62,16 @@ final class TokenRecord {
         this.lifetime = lifetime;
         this.keepAlive = keepAlive;
         this.writeLimit = writeLimit;
-        this.remaining = remaining;
+        this.granted = granted;
         this.actions = List.copyOf(actions);
         this.resources = List.copyOf(resources);
         this.issuedBy = issuedBy;
         this.revoked = revoked;
         this.principal = new Principal(group, user, id, Set.copyOf(this.actions), this.resources);
+    }
+
+    /** Writes left, or null without a limit. Call with this record's lock held. */
+    Long remaining() {
+        return granted == null ? null : Math.max(0, granted - usedAppends);
     }
 }

@@ -65,6 +65,11 @@ public final class TokenServiceComponent implements TokenService {
     }
 
     @Override
+    public io.eventdbx.token.api.WriteAllowance allowance(Principal principal) {
+        return tokens.allowance(principal);
+    }
+
+    @Override
     public TokenInfo revokeById(String id) {
         return tokens.revokeById(id);
     }

@@ -17,8 +17,9 @@ import io.eventdbx.token.api.TokenException.Reason;
 import io.eventdbx.token.api.TokenInfo;
 import io.eventdbx.token.api.TokenRequest;
 import io.eventdbx.token.api.TokenService;
+import io.eventdbx.token.api.WriteAllowance;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +49,8 @@ public final class Tokens implements TokenService {
 
     static final long MAX_LIFETIME_SECONDS = 10L * 366 * 24 * 3600;
     static final String SCOPE = "system:tokens";
-    static final byte PREFIX = 'T';
+    static final byte PREFIX = io.eventdbx.store.api.KeyPrefixes.TOKENS;
+    static final byte USED_PREFIX = io.eventdbx.store.api.KeyPrefixes.TOKEN_WRITES;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
     private final StorageEngine storage;
@@ -79,6 +81,13 @@ public final class Tokens implements TokenService {
         for (KeyValue kv : storage.scan(new byte[] {PREFIX}, new byte[] {PREFIX + 1}, Integer.MAX_VALUE, false)) {
             TokenRecord record = decode(kv);
             records.put(record.id, record);
+        }
+        for (KeyValue kv :
+                storage.scan(new byte[] {USED_PREFIX}, new byte[] {USED_PREFIX + 1}, Integer.MAX_VALUE, false)) {
+            TokenRecord record = records.get(new String(kv.key(), 1, kv.key().length - 1, StandardCharsets.UTF_8));
+            if (record != null && kv.value().length == 8) {
+                record.usedAppends = ByteBuffer.wrap(kv.value()).getLong();
+            }
         }
     }
 
@@ -217,7 +226,7 @@ public final class Tokens implements TokenService {
             }
             if (writeLimit != null) {
                 record.writeLimit = record.writeLimit == null ? writeLimit : Math.max(record.writeLimit, writeLimit);
-                record.remaining = writeLimit;
+                record.granted = record.usedAppends + writeLimit;
             }
             save(record, true);
             return info(record);
@@ -287,16 +296,52 @@ public final class Tokens implements TokenService {
             return; // no allowance to take from: no lock on the write path
         }
         synchronized (record) {
-            if (record.remaining == null) {
+            if (record.granted == null) {
                 return;
             }
-            if (record.remaining < count) {
-                throw forbidden("forbidden: the token's write limit is reached (" + record.remaining + " of "
-                        + record.writeLimit + " writes left, " + count + " needed)");
+            if (record.remaining() < count) {
+                throw limitReached(record, count);
             }
-            record.remaining -= count;
+            record.granted -= count;
             save(record, true);
         }
+    }
+
+    private static TokenException limitReached(TokenRecord record, int count) {
+        return new TokenException(
+                TokenException.Reason.WRITE_LIMIT_REACHED,
+                "forbidden: the token's write limit is reached (" + record.remaining() + " of " + record.writeLimit
+                        + " writes left, " + count + " needed)");
+    }
+
+    @Override
+    public WriteAllowance allowance(Principal principal) {
+        TokenRecord record = principal.tokenId() == null ? null : records.get(principal.tokenId());
+        if (record == null || record.writeLimit == null) {
+            return null; // unlimited: nothing to pay, nothing to lock
+        }
+        byte[] key = key(USED_PREFIX, record.id);
+        return new WriteAllowance() {
+            @Override
+            public Map.Entry<byte[], byte[]> take() {
+                synchronized (record) {
+                    if (record.granted != null && record.remaining() < 1) {
+                        throw limitReached(record, 1);
+                    }
+                    record.usedAppends++;
+                    return Map.entry(
+                            key,
+                            ByteBuffer.allocate(8).putLong(record.usedAppends).array());
+                }
+            }
+
+            @Override
+            public void giveBack() {
+                synchronized (record) {
+                    record.usedAppends--;
+                }
+            }
+        };
     }
 
     @Override
@@ -306,8 +351,8 @@ public final class Tokens implements TokenService {
             return;
         }
         synchronized (record) {
-            if (record.remaining != null) {
-                record.remaining = Math.min(record.writeLimit, record.remaining + count);
+            if (record.granted != null) {
+                record.granted = Math.min(record.writeLimit + record.usedAppends, record.granted + count);
                 save(record, false);
             }
         }
@@ -326,7 +371,7 @@ public final class Tokens implements TokenService {
                     Instant.ofEpochSecond(r.issuedAt).toString(),
                     Instant.ofEpochSecond(r.expiresAt).toString(),
                     r.writeLimit,
-                    r.remaining,
+                    r.remaining(),
                     r.keepAlive,
                     r.actions,
                     r.resources,
@@ -345,7 +390,7 @@ public final class Tokens implements TokenService {
         node.put("keep_alive", r.keepAlive);
         if (r.writeLimit != null) {
             node.put("write_limit", r.writeLimit);
-            node.put("remaining", r.remaining);
+            node.put("granted", r.granted);
         }
         r.actions.forEach(node.putArray("actions")::add);
         r.resources.forEach(node.putArray("resources")::add);
@@ -356,7 +401,8 @@ public final class Tokens implements TokenService {
             byte[] sealed = protector.seal(SCOPE, key, json.writeValueAsBytes(node));
             storage.write(new WriteBatch().put(key, sealed), sync);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store token " + r.id + ": " + e.getMessage(), e);
+            throw new TokenException(
+                    TokenException.Reason.UNAVAILABLE, "token records cannot be stored now: " + e.getMessage());
         }
     }
 
@@ -372,7 +418,11 @@ public final class Tokens implements TokenService {
         List<String> resources = new ArrayList<>();
         n.path("resources").forEach(r -> resources.add(r.asText()));
         Long limit = n.has("write_limit") ? n.get("write_limit").asLong() : null;
-        Long remaining = n.has("remaining") ? n.get("remaining").asLong() : null;
+        // "granted" (writes granted, less those staged; the appends paid are counted apart); a record written before
+        // appends were paid in their own batches has "remaining", which is the same with nothing paid yet
+        Long granted = n.has("granted")
+                ? Long.valueOf(n.get("granted").asLong())
+                : n.has("remaining") ? Long.valueOf(n.get("remaining").asLong()) : null;
         return new TokenRecord(
                 n.path("id").asText(),
                 n.path("group").asText(),
@@ -382,7 +432,7 @@ public final class Tokens implements TokenService {
                 n.path("lifetime").asLong(),
                 n.path("keep_alive").asBoolean(),
                 limit,
-                remaining,
+                granted,
                 actions,
                 resources,
                 n.path("issued_by").asText(),
@@ -390,9 +440,14 @@ public final class Tokens implements TokenService {
     }
 
     private static byte[] key(String id) {
+        return key(PREFIX, id);
+    }
+
+    /** A token's key under a prefix: the record ({@code T}) or its count of paid appends ({@code W}), then the id. */
+    private static byte[] key(byte prefix, String id) {
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         byte[] key = new byte[idBytes.length + 1];
-        key[0] = PREFIX;
+        key[0] = prefix;
         System.arraycopy(idBytes, 0, key, 1, idBytes.length);
         return key;
     }

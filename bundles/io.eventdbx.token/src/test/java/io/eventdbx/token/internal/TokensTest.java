@@ -183,9 +183,9 @@ class TokensTest {
         Tokens restarted = reopen();
         Principal again = restarted.authenticate(token);
         assertEquals(1L, restarted.list().get(0).remainingWrites());
-        refused(Reason.FORBIDDEN, () -> restarted.consumeWrites(again, 2));
+        refused(Reason.WRITE_LIMIT_REACHED, () -> restarted.consumeWrites(again, 2));
         restarted.consumeWrites(again, 1);
-        TokenException e = refused(Reason.FORBIDDEN, () -> restarted.consumeWrites(again, 1));
+        TokenException e = refused(Reason.WRITE_LIMIT_REACHED, () -> restarted.consumeWrites(again, 1));
         assertTrue(e.getMessage().contains("write limit"), e.getMessage());
         restarted.refundWrites(again, 1);
         restarted.consumeWrites(again, 1);
