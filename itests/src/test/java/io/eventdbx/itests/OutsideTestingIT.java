@@ -294,7 +294,7 @@ class OutsideTestingIT {
                 if (i % shapes.length != 0) {
                     while (slow.get(i).getInputStream().available() == 0) {
                         assertTrue(System.nanoTime() < deadline, "connection " + i + " got no answer within 60 s");
-                        Thread.onSpinWait();
+                        Thread.sleep(1); // polling a condition with a deadline
                     }
                 }
             }
@@ -365,14 +365,14 @@ class OutsideTestingIT {
             int before = answered.get();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (answered.get() < before + 20 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                Thread.sleep(10); // polling a condition with a deadline
             }
             Dbx.Result restart = dbx.run("restart");
             assertEquals(0, restart.exit(), restart.toString());
             int afterRestart = answered.get();
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (answered.get() < afterRestart + 20 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                Thread.sleep(10); // polling a condition with a deadline
             }
             assertTrue(answered.get() >= afterRestart + 20, "the restarted server answers");
         } finally {

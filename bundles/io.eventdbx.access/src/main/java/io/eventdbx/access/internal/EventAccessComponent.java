@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * The one door to the event store: see {@link EventAccess}. Page sizes ({@code list_page_size}, {@code page_limit})
  * change live ({@link Modified}), without reactivating anything.
  */
-@Component(configurationPid = "io.eventdbx.runtime", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(configurationPid = "io.eventdbx.access", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class EventAccessComponent implements EventAccess {
 
     /** The default page when nothing is configured (the seed's {@code list_page_size}). */

@@ -16,6 +16,11 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,12 @@ public final class ConfigTranslator {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigTranslator.class);
 
     private final ConfigurationAdmin configurationAdmin;
+    // The configurations the last publish changed, by PID: what awaitApplied waits for.
+    private final Map<String, Map<String, Object>> changed = new java.util.concurrent.ConcurrentHashMap<>();
+    // Optional and dynamic: tells when components run with a changed configuration (see awaitApplied).
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ServiceComponentRuntime scr;
+
     private final DataDirectory dataDirectory;
     private final Map<String, String> flags;
     private final boolean serverMode;
@@ -94,11 +105,28 @@ public final class ConfigTranslator {
      * @param config the effective configuration
      */
     public void publish(EffectiveConfig config) {
+        publishOnly(config);
+        awaitApplied();
+    }
+
+    private void publishOnly(EffectiveConfig config) {
         Map<String, Object> runtime = config.toProperties();
         runtime.put("data_dir", dataDirectory.root().toString());
         runtime.put("config_file", dataDirectory.configFile().toString());
         runtime.put("mode", serverMode ? "server" : "embedded");
         update(RuntimeProperties.RUNTIME_PID, runtime);
+        // One configuration per component, with only the keys it reads: a change to one setting modifies (or, where
+        // a component cannot take it live, reactivates) only the components that read it. The storage engine, keys,
+        // tokens, metrics and REST read just the data directory, which does not change while the server runs.
+        RuntimeProperties.COMPONENT_KEYS.forEach((pid, keys) -> {
+            Map<String, Object> part = new TreeMap<>();
+            for (String key : keys) {
+                if (runtime.containsKey(key)) {
+                    part.put(key, runtime.get(key));
+                }
+            }
+            update(pid, part);
+        });
         if (serverMode) {
             Map<String, Object> control = new TreeMap<>();
             control.put("bind_addr", config.socketBindAddress().toString());
@@ -115,9 +143,55 @@ public final class ConfigTranslator {
                 return;
             }
             configuration.update(new Hashtable<>(properties));
+            changed.put(pid, properties);
         } catch (IOException e) {
             LOG.error("cannot update configuration {}: {}", pid, e.getMessage());
         }
+    }
+
+    /**
+     * Waits (up to 10 s) until every component of a changed configuration runs with it: ConfigAdmin hands changes
+     * to the components asynchronously, and a command that changes a setting answers once it is in force.
+     */
+    private void awaitApplied() {
+        ServiceComponentRuntime runtime = scr;
+        if (runtime == null || changed.isEmpty()) {
+            changed.clear();
+            return;
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        try {
+            while (!applied(runtime) && System.nanoTime() < deadline) {
+                Thread.sleep(5); // ConfigAdmin's delivery offers nothing to wait on
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            changed.clear();
+        }
+    }
+
+    private boolean applied(ServiceComponentRuntime runtime) {
+        for (ComponentDescriptionDTO description : runtime.getComponentDescriptionDTOs()) {
+            for (String pid : description.configurationPid) {
+                Map<String, Object> wanted = changed.get(pid);
+                if (wanted == null) {
+                    continue;
+                }
+                for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(description)) {
+                    if (configuration.state != ComponentConfigurationDTO.ACTIVE
+                            && configuration.state != ComponentConfigurationDTO.SATISFIED) {
+                        continue; // not running: it reads the configuration when it starts
+                    }
+                    for (Map.Entry<String, Object> entry : wanted.entrySet()) {
+                        if (!Objects.equals(entry.getValue(), configuration.properties.get(entry.getKey()))) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean sameAs(Dictionary<String, Object> current, Map<String, Object> wanted) {

@@ -20,5 +20,22 @@ final class RuntimeProperties {
     /** The control socket: bind_addr, admin_key_file. */
     static final String CONTROL_PID = "io.eventdbx.control";
 
+    /**
+     * Each component's own configuration PID and the runtime keys it gets (see docs/architecture.md). Settings that
+     * change live are applied by the component's {@code @Modified}; the data directory never changes while the
+     * runtime runs.
+     */
+    static final java.util.Map<String, java.util.List<String>> COMPONENT_KEYS = java.util.Map.of(
+            "io.eventdbx.store", java.util.List.of("data_dir"),
+            "io.eventdbx.crypto", java.util.List.of("data_dir"),
+            "io.eventdbx.token", java.util.List.of("data_dir"),
+            "io.eventdbx.core",
+                    java.util.List.of("data_dir", "memory_threshold", "max_payload_bytes", "snapshot_threshold"),
+            "io.eventdbx.schema", java.util.List.of("data_dir", "restrict", "snapshot_threshold"),
+            "io.eventdbx.access", java.util.List.of("list_page_size", "page_limit"),
+            "io.eventdbx.rest", java.util.List.of("data_dir"),
+            "io.eventdbx.metrics", java.util.List.of("data_dir", "memory_threshold"),
+            "io.eventdbx.http", java.util.List.of("port", "http_host", "api.rest", "api.graphql", "api.grpc"));
+
     private RuntimeProperties() {}
 }

@@ -23,6 +23,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -35,13 +36,14 @@ import org.slf4j.LoggerFactory;
  */
 @Component(
         service = EventStore.class,
-        configurationPid = "io.eventdbx.runtime",
+        configurationPid = "io.eventdbx.core",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class EventStoreComponent implements EventStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStoreComponent.class);
 
     private final EventStoreEngine engine;
+    private final int cachedHeads;
     private final List<StoreObserver> observers = new CopyOnWriteArrayList<>();
     // What appends and group commits report to: null when no observer is registered (the usual embedded case),
     // so an unobserved append does not even read the clock.
@@ -61,15 +63,47 @@ public final class EventStoreComponent implements EventStore {
             @Reference DataProtector protector,
             @Reference SchemaValidator schemas,
             Map<String, Object> config) {
+        this.cachedHeads = cachedHeads(config);
+        this.engine = new EventStoreEngine(
+                storage, protector, schemas, cachedHeads, maxPayload(config), snapshotThreshold(config));
+        LOG.info(
+                "event store opened: log at position {}, {} heads cached at most",
+                engine.durablePosition(),
+                cachedHeads);
+    }
+
+    /**
+     * Applies changed settings live: {@code max_payload_bytes} and {@code snapshot_threshold} at once, without
+     * reopening the store; {@code memory_threshold} (the size of the head cache) at the next start.
+     *
+     * @param config the store's configuration
+     */
+    @Modified
+    void modified(Map<String, Object> config) {
+        engine.configure(maxPayload(config), snapshotThreshold(config));
+        if (cachedHeads(config) != cachedHeads) {
+            LOG.info(
+                    "memory_threshold {} takes effect at the next start (the head cache holds {} now)",
+                    cachedHeads(config),
+                    cachedHeads);
+        }
+    }
+
+    private static int cachedHeads(Map<String, Object> config) {
         Object threshold = config.get("memory_threshold");
-        int cached = threshold instanceof Number n
+        return threshold instanceof Number n
                 ? (int) Math.min(Integer.MAX_VALUE, n.longValue())
                 : EventStoreEngine.DEFAULT_CACHED_HEADS;
+    }
+
+    private static int maxPayload(Map<String, Object> config) {
         Object limit = config.get("max_payload_bytes");
-        int maxPayload = limit instanceof Number n ? n.intValue() : EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES;
+        return limit instanceof Number n ? n.intValue() : EventStoreEngine.DEFAULT_MAX_PAYLOAD_BYTES;
+    }
+
+    private static long snapshotThreshold(Map<String, Object> config) {
         Object every = config.get("snapshot_threshold");
-        long snapshotThreshold = every instanceof Number n ? n.longValue() : 0;
-        this.engine = new EventStoreEngine(storage, protector, schemas, cached, maxPayload, snapshotThreshold);
+        return every instanceof Number n ? n.longValue() : 0;
     }
 
     @Deactivate

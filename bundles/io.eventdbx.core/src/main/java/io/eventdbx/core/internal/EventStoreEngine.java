@@ -58,8 +58,9 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     private final HeadCache heads;
     private final Committer committer;
     private final Subscriptions subscriptions;
-    private final int maxPayloadBytes;
-    private final long snapshotThreshold;
+    // changed live (EventStoreComponent's @Modified): read once per append
+    private volatile int maxPayloadBytes;
+    private volatile long snapshotThreshold;
     // The next staged sequence number; only used on the committer's builder thread.
     private long nextStaged;
     // No staged event below this sequence: scans start here, not at 0, so they do not wade through the deletion
@@ -168,6 +169,17 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
     public io.eventdbx.api.Subscription subscribe(
             long fromPosition, java.util.function.Predicate<EventRecord> filter, io.eventdbx.api.EventSink sink) {
         return subscriptions.subscribe(fromPosition, filter, sink);
+    }
+
+    /**
+     * Applies changed limits to the appends that come next, without reopening anything.
+     *
+     * @param maxPayloadBytes the payload size limit
+     * @param snapshotThreshold take a snapshot every this many events of an aggregate; 0 for never
+     */
+    public void configure(int maxPayloadBytes, long snapshotThreshold) {
+        this.maxPayloadBytes = maxPayloadBytes;
+        this.snapshotThreshold = snapshotThreshold;
     }
 
     /** The newest position whose event is durable (0 when the log is empty). */

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(
         service = {DataProtector.class, KeyManagement.class},
-        configurationPid = "io.eventdbx.runtime",
+        configurationPid = "io.eventdbx.crypto",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class CryptoComponent implements DataProtector, KeyManagement {
 

@@ -41,10 +41,7 @@ import org.slf4j.LoggerFactory;
  * the one HTTP listener. The bound address is published as an {@link InetSocketAddress} service with {@code
  * eventdbx.endpoint=http}.
  */
-@Component(
-        configurationPid = "io.eventdbx.runtime",
-        configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true)
+@Component(configurationPid = "io.eventdbx.http", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 public final class ApiListener {
 
     /** The whiteboard servlet each enabled API ({@code api.<name>} true) must have registered before clients come. */

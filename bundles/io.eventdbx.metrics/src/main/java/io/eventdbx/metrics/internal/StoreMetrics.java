@@ -29,7 +29,7 @@ import org.osgi.service.component.annotations.Deactivate;
  */
 @Component(
         service = {StoreObserver.class, StoreMetrics.class},
-        configurationPid = "io.eventdbx.runtime",
+        configurationPid = "io.eventdbx.metrics",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class StoreMetrics implements StoreObserver {
 

@@ -21,7 +21,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(
         service = {SchemaValidator.class, SchemaCatalog.class, SchemaComponent.class},
-        configurationPid = "io.eventdbx.runtime",
+        configurationPid = "io.eventdbx.schema",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class SchemaComponent implements SchemaValidator, SchemaCatalog {
 

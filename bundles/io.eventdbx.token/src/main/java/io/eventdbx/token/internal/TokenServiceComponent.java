@@ -20,7 +20,7 @@ import org.osgi.service.component.annotations.Reference;
 /** The token service on the store, with its signing key in {@code <data_dir>/keys}. */
 @Component(
         service = TokenService.class,
-        configurationPid = "io.eventdbx.runtime",
+        configurationPid = "io.eventdbx.token",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class TokenServiceComponent implements TokenService {
 

@@ -17,7 +17,7 @@ import org.osgi.service.component.annotations.Deactivate;
  */
 @Component(
         service = StorageEngine.class,
-        configurationPid = "io.eventdbx.runtime",
+        configurationPid = "io.eventdbx.store",
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = "eventdbx.storage=rocksdb")
 public final class RocksDbStorageComponent implements StorageEngine {
