@@ -85,6 +85,13 @@ function build(i)
 end
 """
 
+HEALTH_LUA = LUA_PRELUDE + r"""
+function build(i)
+  -- the stack's own ceiling: the same listener, servlet and access log, no token, no store, a fixed small answer
+  return wrk.format("GET", "/health", {})
+end
+"""
+
 
 def free_port():
     with socket.socket() as s:
@@ -287,6 +294,7 @@ def main():
         post64limited = script(POST_LUA, "post64limited.lua", 1024, bearer=limited)
         post1 = script(POST_LUA, "post1.lua", 1)
         get64 = script(GET_LUA, "get64.lua", 1024)
+        health64 = script(HEALTH_LUA, "health64.lua", 1)
         # Warm-up: the JIT needs ~20 s of this load before the server reaches steady state (C2 used a quarter of
         # the CPU for the first 15 s); it also creates the aggregates the GET run reads.
         wrk(url, post64, 64, 30, 2)
@@ -299,6 +307,7 @@ def main():
         results["dbx_post64_limited"] = with_cpu(server_cpu, lambda: wrk(url, post64limited, 64, args.seconds, 2))
         results["dbx_post1"] = with_cpu(server_cpu, lambda: wrk(url, post1, 1, args.seconds, 1))
         results["dbx_get64"] = with_cpu(server_cpu, lambda: wrk(url, get64, 64, args.seconds, 2))
+        results["dbx_health64"] = with_cpu(server_cpu, lambda: wrk(url, health64, 64, args.seconds, 2))
         run(base + ["stop"], env=env)
 
         if args.dbx_only:
@@ -346,6 +355,9 @@ def main():
           f"{r['dbx_get64']['p50_ms']:.2f} / {r['dbx_get64']['p99_ms']:.2f} | {fmt(r['pg_read64'])} | "
           f"{r['pg_read64']['p50_ms']:.2f} / {r['pg_read64']['p99_ms']:.2f} | "
           f"{r['dbx_get64']['rate'] / r['pg_read64']['rate']:.2f}x | >= 30 k/s |")
+    print(f"| current state GET / GET /health on the same listener (the stack's ceiling), 64 clients | "
+          f"{fmt(r['dbx_get64'])} | | {fmt(r['dbx_health64'])} | {r['dbx_health64']['p50_ms']:.2f} / "
+          f"{r['dbx_health64']['p99_ms']:.2f} | {r['dbx_get64']['rate'] / r['dbx_health64']['rate']:.2f}x | >= 0.9x |")
     print("\nCPU per request in microseconds (user + system), server and load generator, from the same runs:\n")
     print("| measurement | EventDBX server | wrk | total | PostgreSQL server | pgbench | total | PostgreSQL total / EventDBX total |")
     print("|---|---|---|---|---|---|---|---|")
