@@ -329,7 +329,18 @@ public final class EventAccessComponent implements EventAccess {
     public Subscription subscribe(Principal caller, long fromPosition, EventFilter filter, EventSink sink) {
         requireAny(caller, Actions.AGGREGATE_READ);
         EventFilter wanted = filter == null ? EventFilter.ALL : filter;
-        return guard(() -> store.subscribe(fromPosition, e -> readable(caller, wanted, e), sink));
+        // a subscription outlives the request that opened it: it ends when its token is revoked or expires
+        return guard(() -> store.subscribe(
+                fromPosition,
+                e -> {
+                    if (!tokens.isActive(caller)) {
+                        throw new Refusal(
+                                Refusal.Code.UNAUTHENTICATED,
+                                "unauthenticated: the subscription's token was revoked or has expired");
+                    }
+                    return readable(caller, wanted, e);
+                },
+                sink));
     }
 
     /** Whether the caller may read an event and the filter wants it. */

@@ -410,4 +410,37 @@ class EventAccessComponentTest {
         again.append(refreshed, event("c-9", "{}")).toCompletableFuture().join();
         assertEquals(0L, restarted.list().get(0).remainingWrites());
     }
+
+    @Test
+    void aSubscriptionEndsWhenItsTokenIsRevoked() throws Exception {
+        String token = issue(null, null, List.of("aggregate.read"), List.of("*"));
+        Principal reader = access.authenticate(token);
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> why =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        access.subscribe(reader, 1, null, new io.eventdbx.api.EventSink() {
+            @Override
+            public void deliver(EventRecord event) {
+                seen.add(event.position());
+            }
+
+            @Override
+            public void ended(Throwable cause) {
+                why.set(cause);
+                ended.countDown();
+            }
+        });
+        append(admin, event("p-1", "{}"));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5); // polling a condition with a deadline
+        }
+        assertEquals(List.of(1L), seen);
+        tokens.revoke(token);
+        append(admin, event("p-1", "{}"));
+        assertTrue(ended.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(Code.UNAUTHENTICATED, ((Refusal) why.get()).code());
+        assertEquals(List.of(1L), seen, "nothing after the revocation");
+    }
 }

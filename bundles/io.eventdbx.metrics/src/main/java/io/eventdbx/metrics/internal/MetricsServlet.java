@@ -1,7 +1,7 @@
 package io.eventdbx.metrics.internal;
 
-import io.eventdbx.token.api.TokenException;
-import io.eventdbx.token.api.TokenService;
+import io.eventdbx.access.api.EventAccess;
+import io.eventdbx.access.api.Refusal;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,18 +28,18 @@ public final class MetricsServlet extends HttpServlet {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final transient StoreMetrics metrics;
-    private final transient TokenService tokens;
+    private final transient EventAccess door;
 
     /**
      * Creates the servlet.
      *
      * @param metrics the meters
-     * @param tokens checks the bearer token
+     * @param door checks the bearer token
      */
     @Activate
-    public MetricsServlet(@Reference StoreMetrics metrics, @Reference TokenService tokens) {
+    public MetricsServlet(@Reference StoreMetrics metrics, @Reference EventAccess door) {
         this.metrics = metrics;
-        this.tokens = tokens;
+        this.door = door;
     }
 
     @Override
@@ -50,10 +50,15 @@ public final class MetricsServlet extends HttpServlet {
             return;
         }
         try {
-            tokens.authenticateBearer(request.getHeader("Authorization"));
-        } catch (TokenException e) {
-            response.setHeader("WWW-Authenticate", "Bearer");
-            error(response, 401, e.reason().name(), e.getMessage());
+            door.authenticateBearer(request.getHeader("Authorization"));
+        } catch (Refusal e) {
+            if (e.code() == Refusal.Code.UNAUTHENTICATED) {
+                response.setHeader("WWW-Authenticate", "Bearer");
+                error(response, 401, e.code().name(), e.getMessage());
+            } else {
+                response.setHeader("Retry-After", "1"); // tokens cannot be checked now (UNAVAILABLE)
+                error(response, 503, e.code().name(), e.getMessage());
+            }
             return;
         }
         byte[] body = metrics.scrape();

@@ -78,6 +78,16 @@ public interface TokenService {
     }
 
     /**
+     * Whether the token a principal was authenticated with is still good (not revoked, not expired): for what outlives
+     * one request, such as a subscription.
+     *
+     * @param principal who was authenticated
+     * @return true for the local administrator and for a token still in force
+     * @since 1.3
+     */
+    boolean isActive(Principal principal);
+
+    /**
      * The write allowance of a limited token, to be taken inside the group commit of each append (see {@link
      * WriteAllowance}).
      *

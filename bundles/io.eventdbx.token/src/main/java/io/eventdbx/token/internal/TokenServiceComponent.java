@@ -65,6 +65,11 @@ public final class TokenServiceComponent implements TokenService {
     }
 
     @Override
+    public boolean isActive(Principal principal) {
+        return tokens.isActive(principal);
+    }
+
+    @Override
     public io.eventdbx.token.api.WriteAllowance allowance(Principal principal) {
         return tokens.allowance(principal);
     }

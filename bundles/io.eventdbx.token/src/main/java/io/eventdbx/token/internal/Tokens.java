@@ -315,6 +315,15 @@ public final class Tokens implements TokenService {
     }
 
     @Override
+    public boolean isActive(Principal principal) {
+        if (principal.tokenId() == null) {
+            return true; // the local administrator: no token to revoke or expire
+        }
+        TokenRecord record = records.get(principal.tokenId());
+        return record != null && !record.revoked && now() <= record.expiresAt + CLOCK_SKEW_SECONDS;
+    }
+
+    @Override
     public WriteAllowance allowance(Principal principal) {
         TokenRecord record = principal.tokenId() == null ? null : records.get(principal.tokenId());
         if (record == null || record.writeLimit == null) {
