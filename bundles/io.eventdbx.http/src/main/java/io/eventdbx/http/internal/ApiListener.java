@@ -155,6 +155,10 @@ public final class ApiListener {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // No header field cache: Jetty's parser otherwise looks every header line up in a trie of lines it has seen,
+        // character by character, and a bearer token makes the Authorization line ~600 characters: that lookup was a
+        // third of the CPU of a GET (JFR profile, docs/benchmarks.md).
+        http.setHeaderCacheSize(0);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
