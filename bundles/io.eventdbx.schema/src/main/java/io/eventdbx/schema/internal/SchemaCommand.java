@@ -220,19 +220,7 @@ public final class SchemaCommand implements DbxCommand {
             if ((positionalEvent == null) == (optionEvent == null)) {
                 throw new UsageException("name the event to remove once: <event> or --event <event>");
             }
-            String event = positionalEvent != null ? positionalEvent : optionEvent;
-            return registry.change(name, s -> {
-                if (!s.events().containsKey(event)) {
-                    throw new IllegalArgumentException("schema " + name + " has no event " + event);
-                }
-                if (s.events().size() == 1) {
-                    throw new IllegalArgumentException(
-                            "cannot remove " + event + ": it is the last event of schema " + name);
-                }
-                TreeMap<String, EventRule> all = new TreeMap<>(s.events());
-                all.remove(event);
-                return s.withEvents(all);
-            });
+            return registry.removeEvent(name, positionalEvent != null ? positionalEvent : optionEvent);
         }
     }
 

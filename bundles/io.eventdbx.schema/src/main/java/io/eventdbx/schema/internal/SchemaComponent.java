@@ -103,18 +103,7 @@ public final class SchemaComponent implements SchemaValidator, SchemaCatalog, Sc
 
     @Override
     public SchemaInfo removeEvent(String name, String event) {
-        return info(registry.change(name, s -> {
-            if (!s.events().containsKey(event)) {
-                throw new IllegalArgumentException("schema " + name + " has no event " + event);
-            }
-            if (s.events().size() == 1) {
-                throw new IllegalArgumentException(
-                        "cannot remove " + event + ": it is the last event of schema " + name);
-            }
-            TreeMap<String, EventRule> all = new TreeMap<>(s.events());
-            all.remove(event);
-            return s.withEvents(all);
-        }));
+        return info(registry.removeEvent(name, event));
     }
 
     @Override

@@ -138,6 +138,22 @@ final class SchemaRegistry implements SchemaValidator {
         return save(changed.next(now()));
     }
 
+    /** Removes a declared event from a schema (not its last one): a new version. */
+    Schema removeEvent(String name, String event) {
+        return change(name, s -> {
+            if (!s.events().containsKey(event)) {
+                throw new IllegalArgumentException("schema " + name + " has no event " + event);
+            }
+            if (s.events().size() == 1) {
+                throw new IllegalArgumentException(
+                        "cannot remove " + event + ": it is the last event of schema " + name);
+            }
+            TreeMap<String, EventRule> all = new TreeMap<>(s.events());
+            all.remove(event);
+            return s.withEvents(all);
+        });
+    }
+
     static String checkEvent(String event) {
         String e = event.strip();
         if (!NAME.matcher(e).matches()) {
