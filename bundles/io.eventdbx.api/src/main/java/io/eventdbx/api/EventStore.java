@@ -235,21 +235,6 @@ public interface EventStore {
     }
 
     /**
-     * The committed event an aggregate holds under a client-chosen event id: what a retry of that write is answered
-     * with. A caller checks it before taking a write allowance, so that a retry costs nothing and is answered even
-     * when the allowance is spent.
-     *
-     * @param aggregateType the aggregate's type
-     * @param aggregateId the aggregate's id
-     * @param eventId the client's event id
-     * @return the event, or empty if none was committed under that id
-     * @since 1.4
-     */
-    default Optional<EventRecord> findByEventId(String aggregateType, String aggregateId, String eventId) {
-        return Optional.empty();
-    }
-
-    /**
      * Why the store cannot accept writes now (it is shutting down, or a failed sync stopped it), or empty when it
      * is open and accepting: what a readiness check reports.
      *

@@ -159,16 +159,6 @@ public interface EventAccess {
     List<EventRecord> events(Principal caller, String aggregateType, String aggregateId, long skip, Integer take);
 
     /**
-     * The global log from a position, with only the events the caller may read.
-     *
-     * @param caller who asks
-     * @param fromPosition the first position (1 or more)
-     * @param take how many positions to look at, or null for {@code list_page_size}; capped at {@code page_limit}
-     * @return the events among them that the caller may read, in log order
-     */
-    List<EventRecord> log(Principal caller, long fromPosition, Integer take);
-
-    /**
      * A page of the global log: the events from a position that the caller may read and the filter matches.
      *
      * @param caller who asks

@@ -28,7 +28,6 @@ import io.eventdbx.token.api.WriteAllowance;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -140,15 +139,9 @@ public final class EventAccessComponent implements EventAccess {
     public CompletionStage<EventRecord> append(Principal caller, AppendRequest request) {
         AppendRequest attributed = attributed(caller, request);
         requireOn(caller, Actions.AGGREGATE_APPEND, attributed.aggregateType(), attributed.aggregateId());
-        if (attributed.eventId() != null) {
-            // a retry of a committed write: its record, at no cost and even when the allowance is spent
-            Optional<EventRecord> original = guard(() ->
-                    store.findByEventId(attributed.aggregateType(), attributed.aggregateId(), attributed.eventId()));
-            if (original.isPresent()) {
-                return CompletableFuture.completedFuture(original.get());
-            }
-        }
-        // the write allowance is paid inside the group commit, in the event's own batch (see WriteAllowance)
+        // The write allowance is paid inside the group commit, in the event's own batch (see WriteAllowance), once
+        // the store knows the event is written: a retry of a committed write (same event id) is answered there with
+        // its original record before anything is taken, so it is free even when the allowance is spent.
         WriteCharge charge = charge(guard(() -> tokens.allowance(caller)));
         try {
             return store.appendAsync(attributed, charge).handle((record, failure) -> {
@@ -305,16 +298,6 @@ public final class EventAccessComponent implements EventAccess {
     }
 
     @Override
-    public List<EventRecord> log(Principal caller, long fromPosition, Integer take) {
-        requireAny(caller, Actions.AGGREGATE_READ);
-        int size = pageSize(take);
-        return guard(() -> store.log(fromPosition, size).stream()
-                .filter(e ->
-                        caller.allows(Actions.AGGREGATE_READ, Actions.aggregate(e.aggregateType(), e.aggregateId())))
-                .toList());
-    }
-
-    @Override
     public LogPage feed(Principal caller, long fromPosition, Integer take, EventFilter filter) {
         requireAny(caller, Actions.AGGREGATE_READ);
         int size = pageSize(take);
@@ -416,31 +399,25 @@ public final class EventAccessComponent implements EventAccess {
     }
 
     private static void requireOn(Principal caller, String action, String aggregateType, String aggregateId) {
-        if (caller == null) {
-            throw new Refusal(Refusal.Code.UNAUTHENTICATED, "unauthenticated: no caller");
-        }
-        guard(() -> {
-            caller.require(action, Actions.aggregate(aggregateType, aggregateId));
-            return null;
-        });
+        check(caller, who -> who.require(action, Actions.aggregate(aggregateType, aggregateId)));
     }
 
+    /** Refuses unless the caller may do an action that is not about one aggregate (schema reads). */
     private static void requireGlobal(Principal caller, String action) {
-        if (caller == null) {
-            throw new Refusal(Refusal.Code.UNAUTHENTICATED, "unauthenticated: no caller");
-        }
-        guard(() -> {
-            caller.require(action, null);
-            return null;
-        });
+        check(caller, who -> who.require(action, null));
     }
 
+    /** Refuses unless the caller may do an action on some aggregate (listings, which are then filtered). */
     private static void requireAny(Principal caller, String action) {
+        check(caller, who -> who.requireAny(action));
+    }
+
+    private static void check(Principal caller, java.util.function.Consumer<Principal> rule) {
         if (caller == null) {
             throw new Refusal(Refusal.Code.UNAUTHENTICATED, "unauthenticated: no caller");
         }
         guard(() -> {
-            caller.requireAny(action);
+            rule.accept(caller);
             return null;
         });
     }

@@ -126,7 +126,7 @@ class EventAccessComponentTest {
             access.remove(p, "patient", id + "-empty");
         });
         ops.put("list", (p, id) -> access.list(p, null, 0, null));
-        ops.put("log", (p, id) -> access.log(p, 1, null));
+        ops.put("feed", (p, id) -> access.feed(p, 1, null, null));
         ops.put("staged", (p, id) -> access.staged(p));
         return ops;
     }
@@ -134,7 +134,7 @@ class EventAccessComponentTest {
     private final java.util.concurrent.atomic.AtomicInteger unique = new java.util.concurrent.atomic.AtomicInteger();
 
     private static final List<String> READS =
-            List.of("get", "getAt", "events", "verify", "proof", "consistency", "list", "log", "staged");
+            List.of("get", "getAt", "events", "verify", "proof", "consistency", "list", "feed", "staged");
 
     @Test
     void theAuthorizationMatrix() {
@@ -154,7 +154,7 @@ class EventAccessComponentTest {
             op.getValue().accept(writer, "p-1"); // allowed
             if (READS.contains(name)) {
                 op.getValue().accept(auditor, "p-1");
-                if (!List.of("list", "log", "staged").contains(name)) {
+                if (!List.of("list", "feed", "staged").contains(name)) {
                     refused(Code.FORBIDDEN, () -> op.getValue().accept(auditor, "p-2"));
                 }
             } else {
@@ -229,10 +229,10 @@ class EventAccessComponentTest {
         assertEquals(List.of("b"), seen);
         assertEquals(
                 List.of("b"),
-                access.log(auditor, 1, 100).stream()
+                access.feed(auditor, 1, 100, null).items().stream()
                         .map(EventRecord::aggregateId)
                         .toList());
-        assertEquals(3, access.events(admin, "patient", "a", 0, null).size() + 2); // one event, page of 3
+        assertEquals(1, access.events(admin, "patient", "a", 0, null).size()); // its one event
         access.modified(Map.of("list_page_size", 2, "page_limit", 4)); // live, without a new service
         assertEquals(2, access.list(admin, null, 0, null).items().size());
         assertEquals(4, access.list(admin, null, 0, 100).items().size());

@@ -198,11 +198,6 @@ public final class EventStoreComponent implements EventStore {
     }
 
     @Override
-    public Optional<EventRecord> findByEventId(String aggregateType, String aggregateId, String eventId) {
-        return engine.findByEventId(aggregateType, aggregateId, eventId);
-    }
-
-    @Override
     public io.eventdbx.api.Subscription subscribe(
             long fromPosition, java.util.function.Predicate<EventRecord> filter, io.eventdbx.api.EventSink sink) {
         return engine.subscribe(fromPosition, filter, sink);

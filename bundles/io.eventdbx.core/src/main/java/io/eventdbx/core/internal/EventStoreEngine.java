@@ -827,16 +827,6 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         return out;
     }
 
-    @Override
-    public Optional<EventRecord> findByEventId(String aggregateType, String aggregateId, String eventId) {
-        String type = Identifiers.check("aggregate_type", aggregateType);
-        String id = Identifiers.check("aggregate_id", aggregateId);
-        byte[] version = read(Keys.idempotency(type, id, Identifiers.check("event_id", eventId)));
-        return version == null
-                ? Optional.empty()
-                : Optional.of(readEvent(type, id, ByteBuffer.wrap(version).getLong()));
-    }
-
     private EventRecord readEvent(String type, String id, long version) {
         byte[] bytes = read(Keys.event(type, id, version));
         if (bytes == null) {

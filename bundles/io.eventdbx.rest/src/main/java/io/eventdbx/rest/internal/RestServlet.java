@@ -70,7 +70,7 @@ public final class RestServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(RestServlet.class);
     /** A request id a client may choose (X-Request-Id); anything else is replaced by a generated one. */
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    /** A schema name, as every identifier (docs: the OpenAPI document's Identifier). */
+    /** An identifier in a path or query (the OpenAPI document's Identifier); see {@link #isIdentifier}. */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
     /** An If-Match header: the expected version, quoted or not. */
     private static final Pattern IF_MATCH = Pattern.compile("\"?([0-9]{1,18})\"?");
@@ -280,7 +280,9 @@ public final class RestServlet extends HttpServlet {
     /** Routes a request whose body (null: none) is in hand, and answers it now or once its write is durable. */
     private void process(Exchange x, byte[] body) {
         try {
-            if (x.method.equals("GET") && segments(x.path).equals(List.of("v1", "events")) && wantsStream(x.request)) {
+            if (x.method.equals("GET")
+                    && wantsStream(x.request)
+                    && segments(x.path).equals(List.of("v1", "events"))) {
                 stream(x);
                 return;
             }
@@ -506,8 +508,7 @@ public final class RestServlet extends HttpServlet {
 
     /**
      * An answer that is not ready yet: a write waiting for the sync that holds it. Finishing it (the answer's body
-     * from the result, or the refusal to send; returning a write allowance) is not for the store's commit thread,
-     * which completes the stage.
+     * from the result, or the refusal to send) is not for the store's commit thread, which completes the stage.
      */
     private record Deferred(CompletableFuture<?> stage, BiFunction<Object, Throwable, Object> finish) {
 
