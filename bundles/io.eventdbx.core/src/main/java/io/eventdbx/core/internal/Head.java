@@ -10,29 +10,86 @@ import java.util.TreeMap;
 
 /**
  * An aggregate's head: everything an append needs (version, Merkle frontier, state) and what a current-state
- * read returns. Immutable; each write makes a new one.
- *
- * @param type the aggregate type
- * @param id the aggregate id
- * @param version the current version
- * @param frontier the Merkle frontier of versions 1..version
- * @param state the folded state: key to canonical JSON value text, sorted (so folding is a map update and the
- *     canonical state text is a concatenation)
- * @param archived whether it is archived
- * @param createdAt creation time
- * @param updatedAt last change
- * @param comment comment of the last archive or restore
+ * read returns. Immutable; each write makes a new one. Its parts: the aggregate type and id, the current version,
+ * the Merkle frontier of versions 1..version, the folded state (key to canonical JSON value text, sorted, so
+ * folding is a map update and the canonical state text is a concatenation), whether it is archived, creation and
+ * last change times, and the comment of the last archive or restore.
  */
-record Head(
-        String type,
-        String id,
-        long version,
-        MerkleFrontier frontier,
-        SortedMap<String, String> state,
-        boolean archived,
-        String createdAt,
-        String updatedAt,
-        String comment) {
+final class Head {
+
+    private final String type;
+    private final String id;
+    private final long version;
+    private final MerkleFrontier frontier;
+    private final SortedMap<String, String> state;
+    private final boolean archived;
+    private final String createdAt;
+    private final String updatedAt;
+    private final String comment;
+    /**
+     * The state's canonical JSON, made at most once per head (a benign race may make it twice): the append that
+     * makes the head writes it anyway, and every current-state read of the head would otherwise make it again.
+     */
+    private String stateJson;
+    /** What a read of this head returns, made once too: {@link AggregateState} is immutable. */
+    private AggregateState view;
+
+    Head(
+            String type,
+            String id,
+            long version,
+            MerkleFrontier frontier,
+            SortedMap<String, String> state,
+            boolean archived,
+            String createdAt,
+            String updatedAt,
+            String comment) {
+        this.type = type;
+        this.id = id;
+        this.version = version;
+        this.frontier = frontier;
+        this.state = state;
+        this.archived = archived;
+        this.createdAt = createdAt;
+        this.updatedAt = updatedAt;
+        this.comment = comment;
+    }
+
+    String type() {
+        return type;
+    }
+
+    String id() {
+        return id;
+    }
+
+    long version() {
+        return version;
+    }
+
+    MerkleFrontier frontier() {
+        return frontier;
+    }
+
+    SortedMap<String, String> state() {
+        return state;
+    }
+
+    boolean archived() {
+        return archived;
+    }
+
+    String createdAt() {
+        return createdAt;
+    }
+
+    String updatedAt() {
+        return updatedAt;
+    }
+
+    String comment() {
+        return comment;
+    }
 
     static Head created(String type, String id, String now) {
         return new Head(type, id, 0, MerkleFrontier.empty(), Collections.emptySortedMap(), false, now, now, null);
@@ -47,12 +104,22 @@ record Head(
     }
 
     String stateJson() {
-        return CanonicalJson.object(state);
+        String json = stateJson;
+        if (json == null) {
+            json = CanonicalJson.object(state);
+            stateJson = json; // a String is safely published: its fields are final
+        }
+        return json;
     }
 
     AggregateState toState() {
-        return new AggregateState(
-                type, id, version, stateJson(), Hex.of(frontier.root()), archived, createdAt, updatedAt, comment);
+        AggregateState made = view;
+        if (made == null) {
+            made = new AggregateState(
+                    type, id, version, stateJson(), Hex.of(frontier.root()), archived, createdAt, updatedAt, comment);
+            view = made; // a record's fields are final: safely published
+        }
+        return made;
     }
 
     /** Folds a payload's members into a state: see {@link Codec#fold}. */
