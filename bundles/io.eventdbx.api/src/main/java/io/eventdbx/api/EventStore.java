@@ -235,6 +235,17 @@ public interface EventStore {
     }
 
     /**
+     * The position of the newest durable event in the global log (0 when the log is empty): where a reader that
+     * wants only what is committed from now on starts, plus one, and how far behind a reader is.
+     *
+     * @return the position
+     * @since 1.6
+     */
+    default long durablePosition() {
+        throw new EventStoreException(EventStoreException.Code.UNAVAILABLE, "this store does not report its position");
+    }
+
+    /**
      * Why the store cannot accept writes now (it is shutting down, or a failed sync stopped it), or empty when it
      * is open and accepting: what a readiness check reports.
      *

@@ -35,7 +35,8 @@ final class RuntimeProperties {
             "io.eventdbx.access", java.util.List.of("list_page_size", "page_limit"),
             "io.eventdbx.rest", java.util.List.of("data_dir"),
             "io.eventdbx.metrics", java.util.List.of("data_dir", "memory_threshold"),
-            "io.eventdbx.http", java.util.List.of("port", "http_host", "api.rest", "api.graphql", "api.grpc"));
+            "io.eventdbx.http", java.util.List.of("port", "http_host", "api.rest", "api.graphql", "api.grpc"),
+            "io.eventdbx.emitter.dispatch", java.util.List.of("data_dir", "plugin_max_attempts"));
 
     private RuntimeProperties() {}
 }

@@ -198,6 +198,11 @@ public final class EventStoreComponent implements EventStore {
     }
 
     @Override
+    public long durablePosition() {
+        return engine.durablePosition();
+    }
+
+    @Override
     public io.eventdbx.api.Subscription subscribe(
             long fromPosition, java.util.function.Predicate<EventRecord> filter, io.eventdbx.api.EventSink sink) {
         return engine.subscribe(fromPosition, filter, sink);

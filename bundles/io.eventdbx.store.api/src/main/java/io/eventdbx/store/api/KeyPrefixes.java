@@ -32,6 +32,14 @@ public final class KeyPrefixes {
      */
     public static final byte TOKEN_WRITES = 'W';
 
+    /** Each plugin instance's cursor over the global log; owner: io.eventdbx.emitter.dispatch. */
+    public static final byte PLUGIN_CURSORS = 'P';
+    /**
+     * Each plugin instance's queue: events waiting for a retry and dead ones (references to the log, sealed);
+     * owner: io.eventdbx.emitter.dispatch.
+     */
+    public static final byte PLUGIN_QUEUE = 'J';
+
     private KeyPrefixes() {}
 
     /**
@@ -40,16 +48,18 @@ public final class KeyPrefixes {
      * @return prefix byte to description, one entry per declared constant
      */
     public static Map<String, Byte> all() {
-        return Map.of(
-                "heads", HEAD,
-                "events", EVENT,
-                "idempotency", IDEMPOTENCY,
-                "log", LOG,
-                "snapshots", SNAPSHOT,
-                "staged", STAGED,
-                "keys", KEYS,
-                "schemas", SCHEMAS,
-                "tokens", TOKENS,
-                "token writes", TOKEN_WRITES);
+        return Map.ofEntries(
+                Map.entry("heads", HEAD),
+                Map.entry("events", EVENT),
+                Map.entry("idempotency", IDEMPOTENCY),
+                Map.entry("log", LOG),
+                Map.entry("snapshots", SNAPSHOT),
+                Map.entry("staged", STAGED),
+                Map.entry("keys", KEYS),
+                Map.entry("schemas", SCHEMAS),
+                Map.entry("tokens", TOKENS),
+                Map.entry("token writes", TOKEN_WRITES),
+                Map.entry("plugin cursors", PLUGIN_CURSORS),
+                Map.entry("plugin queue", PLUGIN_QUEUE));
     }
 }

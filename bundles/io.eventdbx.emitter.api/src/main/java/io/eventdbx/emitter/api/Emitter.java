@@ -1,0 +1,35 @@
+package io.eventdbx.emitter.api;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * One configured plugin instance: sends envelopes to one receiver. Made by an {@link EmitterFactory}; called by one
+ * dispatcher thread at a time, so it needs no locking of its own. It never retries: it answers, and the dispatcher
+ * decides (backoff, dead letters, order per aggregate).
+ */
+@ConsumerType
+public interface Emitter extends AutoCloseable {
+
+    /**
+     * Sends a batch, in order. Envelopes of one aggregate are in version order and an envelope is only offered once
+     * the ones before it of its aggregate were delivered. Must not throw for a receiver's failure: answer {@link
+     * Delivery#retry} or {@link Delivery#failed} (a thrown exception counts as a retry of the first envelope).
+     *
+     * @param batch one or more envelopes
+     * @return how many were delivered and what became of the next
+     */
+    Delivery deliver(List<Envelope> batch);
+
+    /**
+     * Checks that the receiver can be reached (a connection, a request, the binary): {@code dbx plugin enable} runs it
+     * before it turns an instance on.
+     *
+     * @throws Exception saying what could not be reached, in words for an operator
+     */
+    default void check() throws Exception {}
+
+    /** Releases connections, threads and processes; the instance is not used again. */
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,155 @@
+package io.eventdbx.emitter.dispatch.internal;
+
+import io.eventdbx.api.EventStore;
+import io.eventdbx.crypto.api.DataProtector;
+import io.eventdbx.emitter.api.EmitterFactory;
+import io.eventdbx.emitter.api.PluginAdmin;
+import io.eventdbx.store.api.StorageEngine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The dispatcher as a service: its configuration PID is {@code io.eventdbx.emitter.dispatch} ({@code data_dir},
+ * {@code plugin_max_attempts}, the latter applied live). Emitter types come and go with their bundles. In embedded
+ * mode (a one-shot command without a server) it manages plugins and their queue but delivers nothing.
+ */
+@Component(
+        service = PluginAdmin.class,
+        configurationPid = "io.eventdbx.emitter.dispatch",
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+public final class DispatcherComponent implements PluginAdmin {
+
+    private final Dispatcher dispatcher;
+
+    /**
+     * Starts every configured instance.
+     *
+     * @param store the event store
+     * @param storage where cursors and queues are kept
+     * @param protector seals queued jobs
+     * @param context tells the run mode
+     * @param config the runtime configuration
+     * @throws IOException if plugins.json or the queues cannot be read
+     */
+    @Activate
+    public DispatcherComponent(
+            @Reference EventStore store,
+            @Reference StorageEngine storage,
+            @Reference DataProtector protector,
+            BundleContext context,
+            Map<String, Object> config)
+            throws IOException {
+        Object dataDir = config.get("data_dir");
+        Path dir = Path.of(dataDir == null ? "." : dataDir.toString());
+        boolean deliver = !"embedded".equals(context.getProperty("eventdbx.mode"));
+        this.dispatcher = new Dispatcher(
+                store,
+                new QueueStore(storage, protector),
+                new PluginsFile(dir.resolve("plugins.json")),
+                settings(config),
+                deliver);
+    }
+
+    /**
+     * Applies a changed {@code plugin_max_attempts} at once.
+     *
+     * @param config the configuration
+     */
+    @Modified
+    void modified(Map<String, Object> config) {
+        dispatcher.updateSettings(settings(config));
+    }
+
+    private static Settings settings(Map<String, Object> config) {
+        Object attempts = config.get("plugin_max_attempts");
+        int max = attempts instanceof Number n && n.intValue() > 0 ? n.intValue() : 10;
+        return new Settings(max, Settings.DEFAULT_BASE_DELAY_MILLIS, Settings.DEFAULT_MAX_DELAY_MILLIS);
+    }
+
+    /**
+     * An emitter type arrived.
+     *
+     * @param factory its factory
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addFactory(EmitterFactory factory) {
+        // SCR binds method references after the constructor (which activates): the dispatcher is there
+        dispatcher.addFactory(factory);
+    }
+
+    void removeFactory(EmitterFactory factory) {
+        dispatcher.removeFactory(factory);
+    }
+
+    /** Stops every instance's thread and closes its emitter. */
+    @Deactivate
+    void deactivate() {
+        dispatcher.close();
+    }
+
+    @Override
+    public List<TypeInfo> types() {
+        return dispatcher.types();
+    }
+
+    @Override
+    public PluginInfo configure(String type, String name, Map<String, List<String>> options, boolean disabled) {
+        return dispatcher.configure(type, name, options, disabled);
+    }
+
+    @Override
+    public PluginInfo enable(String name) {
+        return dispatcher.enable(name);
+    }
+
+    @Override
+    public PluginInfo disable(String name) {
+        return dispatcher.disable(name);
+    }
+
+    @Override
+    public void remove(String name) {
+        dispatcher.remove(name);
+    }
+
+    @Override
+    public List<PluginInfo> list() {
+        return dispatcher.list();
+    }
+
+    @Override
+    public Map<String, String> test() {
+        return dispatcher.test();
+    }
+
+    @Override
+    public long replay(String name, String aggregateType, String aggregateId) {
+        return dispatcher.replay(name, aggregateType, aggregateId);
+    }
+
+    @Override
+    public List<QueueEntry> queue() {
+        return dispatcher.queue();
+    }
+
+    @Override
+    public int clearDead() {
+        return dispatcher.clearDead();
+    }
+
+    @Override
+    public int retry(String eventId) {
+        return dispatcher.retry(eventId);
+    }
+}

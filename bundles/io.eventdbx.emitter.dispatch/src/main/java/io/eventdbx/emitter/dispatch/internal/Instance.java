@@ -1,0 +1,526 @@
+package io.eventdbx.emitter.dispatch.internal;
+
+import io.eventdbx.api.EventRecord;
+import io.eventdbx.api.EventStore;
+import io.eventdbx.emitter.api.Delivery;
+import io.eventdbx.emitter.api.Emitter;
+import io.eventdbx.emitter.api.Envelope;
+import io.eventdbx.store.api.WriteBatch;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One plugin instance's delivery: a thread of its own that follows the global log from the instance's cursor and
+ * hands envelopes to its emitter. Everything here but the volatile fields is owned by that thread; other threads
+ * ask it through {@link #call}. Order per aggregate: once an event of an aggregate waits for a retry, the later
+ * events of that aggregate wait behind it in the queue (as jobs), and other aggregates go on. After a failed
+ * delivery of a new event the instance takes no new events for the first retry's delay, so a receiver that is down
+ * costs one attempt per delay, not one per event; the log keeps what it has not looked at yet (the log is the
+ * outbox), so memory stays bounded: at most {@value #MAX_PENDING} jobs wait in memory, and the cursor stops while the
+ * queue is full.
+ */
+final class Instance implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
+    static final int MAX_PENDING = 100_000;
+    static final int BATCH = 512;
+    private static final int MAX_REASON = 256;
+
+    private final String name;
+    private final EventStore store;
+    private final QueueStore queue;
+    private final Envelopes envelopes;
+    private final Supplier<Settings> settings;
+    private final boolean deliver;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
+
+    private volatile Emitter emitter; // null: its type is not installed, or its options do not fit it
+    private volatile boolean enabled;
+    private volatile boolean running = true;
+    private volatile boolean signalled;
+    private volatile boolean parked;
+    private volatile boolean loaded;
+    // what list() shows, written by the thread
+    private volatile long shownPosition;
+    private volatile long shownPending;
+    private volatile long shownDead;
+    private volatile String lastError;
+    private volatile boolean failing;
+
+    // owned by the thread
+    private long position;
+    private final TreeMap<Long, Job> pending = new TreeMap<>();
+    private final Map<String, Integer> blocked = new HashMap<>();
+    private long dead;
+    private long intakePausedUntil;
+
+    Instance(
+            String name,
+            boolean enabled,
+            EventStore store,
+            QueueStore queue,
+            Envelopes envelopes,
+            Supplier<Settings> settings,
+            boolean deliver) {
+        this.name = name;
+        this.enabled = enabled;
+        this.store = store;
+        this.queue = queue;
+        this.envelopes = envelopes;
+        this.settings = settings;
+        this.deliver = deliver;
+        this.thread = new Thread(this::run, "dbx-plugin-" + name);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    void setEnabled(boolean flag) {
+        enabled = flag;
+        signal();
+    }
+
+    Emitter emitter() {
+        return emitter;
+    }
+
+    /** Gives the instance a new emitter (or none) and closes the one it had. */
+    void setEmitter(Emitter next) {
+        Emitter previous = emitter;
+        emitter = next;
+        if (previous != null && previous != next) {
+            // closed here, not on the instance's thread: a hanging delivery must not keep a departing bundle's
+            // emitter alive; closing its connection ends that delivery, which then counts as a retry
+            closeQuietly(previous);
+        }
+        signal();
+    }
+
+    long position() {
+        return shownPosition;
+    }
+
+    long pendingCount() {
+        return shownPending;
+    }
+
+    long deadCount() {
+        return shownDead;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    boolean failing() {
+        return failing;
+    }
+
+    boolean loaded() {
+        return loaded;
+    }
+
+    /** Wakes the thread: new events are durable, or something changed. */
+    void signal() {
+        signalled = true;
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Runs a task on the instance's thread (which owns the queue in memory) and waits for it. */
+    <T> T call(Callable<T> task) {
+        FutureTask<T> future = new FutureTask<>(task);
+        commands.add(future);
+        signal();
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for plugin " + name);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("plugin " + name + " did not answer within 30 s (a delivery hangs)");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        setEmitter(null);
+        LockSupport.unpark(thread);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ the thread
+
+    private void run() {
+        try {
+            load();
+        } catch (IOException | RuntimeException e) {
+            lastError = "cannot read its queue: " + e.getMessage();
+            LOG.error("plugin {}: cannot read its cursor and queue; it does not deliver", name, e);
+            return;
+        }
+        while (running) {
+            runCommands();
+            boolean worked = false;
+            long wakeAt = Long.MAX_VALUE;
+            Emitter current = emitter;
+            if (deliver && enabled && current != null) {
+                try {
+                    worked |= retryDue(current);
+                    worked |= takeNew(current);
+                } catch (IOException | RuntimeException e) {
+                    lastError = "delivery stopped: " + e.getMessage();
+                    LOG.warn("plugin {}: {}", name, lastError);
+                    wakeAt = System.currentTimeMillis() + 1_000;
+                }
+                wakeAt = Math.min(wakeAt, nextDue());
+            }
+            publish();
+            if (!worked) {
+                await(wakeAt);
+            }
+        }
+    }
+
+    private void load() throws IOException {
+        long cursor = queue.cursor(name);
+        if (cursor < 0) {
+            // a new instance starts with the events committed from now on
+            cursor = store.durablePosition() + 1;
+            WriteBatch batch = new WriteBatch();
+            queue.putCursor(batch, name, cursor);
+            queue.write(batch);
+        }
+        position = cursor;
+        for (Job job : queue.jobs(name)) {
+            if (job.dead) {
+                dead++;
+            } else {
+                addPending(job);
+            }
+        }
+        loaded = true;
+        publish();
+    }
+
+    private void publish() {
+        shownPosition = position;
+        shownPending = pending.size();
+        shownDead = dead;
+    }
+
+    private void runCommands() {
+        for (FutureTask<?> task = commands.poll(); task != null; task = commands.poll()) {
+            task.run();
+        }
+        publish();
+    }
+
+    private void await(long wakeAtMillis) {
+        parked = true;
+        try {
+            if (!signalled && running) {
+                long now = System.currentTimeMillis();
+                long wait = wakeAtMillis == Long.MAX_VALUE ? TimeUnit.SECONDS.toMillis(5) : wakeAtMillis - now;
+                if (wait > 0) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(wait, 5_000)));
+                }
+            }
+        } finally {
+            parked = false;
+            signalled = false;
+        }
+    }
+
+    private long nextDue() {
+        long due = Long.MAX_VALUE;
+        Map<String, Boolean> seen = new HashMap<>();
+        for (Job job : pending.values()) {
+            if (seen.putIfAbsent(job.aggregateKey(), Boolean.TRUE) == null) {
+                due = Math.min(due, job.nextAttemptMillis);
+            }
+        }
+        if (pending.size() < MAX_PENDING && intakePausedUntil > System.currentTimeMillis()) {
+            due = Math.min(due, intakePausedUntil);
+        }
+        return due;
+    }
+
+    /** Tries the jobs that are due and first of their aggregate. */
+    private boolean retryDue(Emitter current) throws IOException {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        boolean worked = false;
+        Map<String, Boolean> seen = new HashMap<>();
+        WriteBatch batch = new WriteBatch();
+        Iterator<Job> it = new ArrayList<>(pending.values()).iterator();
+        while (it.hasNext() && running && emitter == current) {
+            Job job = it.next();
+            if (seen.putIfAbsent(job.aggregateKey(), Boolean.TRUE) != null || job.nextAttemptMillis > now) {
+                continue; // waits behind an earlier event of its aggregate, or not due yet
+            }
+            worked = true;
+            List<EventRecord> found = store.log(job.position, 1);
+            if (found.isEmpty() || !found.get(0).eventId().equals(job.eventId)) {
+                removePending(job);
+                queue.deleteJob(batch, name, job.position); // the event is gone (its aggregate was removed)
+                continue;
+            }
+            Delivery result = send(current, List.of(envelopes.of(found.get(0))));
+            job.attempts++;
+            if (result.outcome() == Delivery.Outcome.DELIVERED && result.delivered() >= 1) {
+                removePending(job);
+                queue.deleteJob(batch, name, job.position);
+                seen.remove(job.aggregateKey()); // the next job of the aggregate may go now, in this pass
+                failing = false;
+            } else {
+                fail(job, result, batch);
+                if (!job.dead) {
+                    continue;
+                }
+                seen.remove(job.aggregateKey());
+            }
+        }
+        queue.write(batch);
+        return worked;
+    }
+
+    /** Looks at the next durable events after the cursor. */
+    private boolean takeNew(Emitter current) throws IOException {
+        if (pending.size() >= MAX_PENDING || System.currentTimeMillis() < intakePausedUntil) {
+            return false;
+        }
+        long durable = store.durablePosition();
+        if (position > durable) {
+            return false;
+        }
+        int take = (int) Math.min(BATCH, durable - position + 1);
+        List<EventRecord> events = store.log(position, take);
+        if (events.isEmpty()) {
+            return false;
+        }
+        WriteBatch batch = new WriteBatch();
+        List<Envelope> chunk = new ArrayList<>();
+        int i = 0;
+        while (i < events.size() && running && emitter == current) {
+            chunk.clear();
+            int j = i;
+            while (j < events.size() && !blocked.containsKey(key(events.get(j)))) {
+                chunk.add(envelopes.of(events.get(j)));
+                j++;
+            }
+            if (chunk.isEmpty()) {
+                Job waiting = job(events.get(i)); // behind an earlier event of its aggregate
+                waiting.nextAttemptMillis = 0;
+                addPending(waiting);
+                queue.putJob(batch, name, waiting);
+                i++;
+                continue;
+            }
+            Delivery result = send(current, chunk);
+            int delivered = Math.min(result.delivered(), chunk.size());
+            i += delivered;
+            if (result.outcome() == Delivery.Outcome.DELIVERED && delivered > 0) {
+                failing = false;
+                continue;
+            }
+            if (result.outcome() == Delivery.Outcome.DELIVERED) {
+                result = Delivery.retry(0, null, "the plugin took none of the events offered");
+            }
+            Job failed = job(events.get(i));
+            failed.attempts = 1;
+            fail(failed, result, batch);
+            i++;
+            if (result.outcome() == Delivery.Outcome.RETRY) {
+                intakePausedUntil = failed.nextAttemptMillis;
+                break; // take no new events until then: the receiver is likely down
+            }
+        }
+        if (i > 0) {
+            position = events.get(i - 1).position() + 1;
+            queue.putCursor(batch, name, position);
+        }
+        queue.write(batch);
+        return i > 0;
+    }
+
+    /** Records a failed attempt: a retry later, or dead. */
+    private void fail(Job job, Delivery result, WriteBatch batch) {
+        String reason = result.reason() == null ? "failed without a reason" : result.reason();
+        job.lastError = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+        lastError = job.lastError;
+        failing = true;
+        Settings s = settings.get();
+        boolean wasPending = pending.containsKey(job.position);
+        if (result.outcome() == Delivery.Outcome.FAILED || job.attempts >= s.maxAttempts()) {
+            job.dead = true;
+            job.nextAttemptMillis = 0;
+            if (wasPending) {
+                removePending(job);
+            }
+            dead++;
+            LOG.warn(
+                    "plugin {}: event {} ({}/{} v{}) is dead after {} attempt(s): {}",
+                    name,
+                    job.eventId,
+                    job.aggregateType,
+                    job.aggregateId,
+                    job.version,
+                    job.attempts,
+                    job.lastError);
+        } else {
+            long delay = result.retryAfter() != null
+                    ? result.retryAfter().toMillis()
+                    : s.delayMillis(job.attempts, ThreadLocalRandom.current().nextDouble());
+            job.nextAttemptMillis = System.currentTimeMillis() + delay;
+            if (!wasPending) {
+                addPending(job);
+            }
+        }
+        queue.putJob(batch, name, job);
+    }
+
+    private Delivery send(Emitter current, List<Envelope> batch) {
+        try {
+            Delivery result = current.deliver(List.copyOf(batch));
+            return result == null ? Delivery.retry(0, null, "the plugin answered nothing") : result;
+        } catch (RuntimeException e) {
+            return Delivery.retry(
+                    0,
+                    null,
+                    "the plugin failed: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    private Job job(EventRecord event) {
+        return new Job(event.position(), event.eventId(), event.aggregateType(), event.aggregateId(), event.version());
+    }
+
+    private static String key(EventRecord event) {
+        return event.aggregateType() + '\u0000' + event.aggregateId();
+    }
+
+    private void addPending(Job job) {
+        if (pending.putIfAbsent(job.position, job) == null) {
+            blocked.merge(job.aggregateKey(), 1, Integer::sum);
+        }
+    }
+
+    private void removePending(Job job) {
+        if (pending.remove(job.position) != null) {
+            blocked.computeIfPresent(job.aggregateKey(), (k, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    // ------------------------------------------------------------------ commands (run on the thread)
+
+    /** Queues stored events again (replay): due now, behind nothing but earlier events of their aggregate. */
+    long replay(List<EventRecord> events) throws IOException {
+        if (pending.size() + events.size() > MAX_PENDING) {
+            throw new IllegalArgumentException("replaying " + events.size() + " events would queue more than "
+                    + MAX_PENDING + " for plugin " + name + "; replay fewer aggregates at a time");
+        }
+        WriteBatch batch = new WriteBatch();
+        long queued = 0;
+        for (EventRecord event : events) {
+            if (pending.containsKey(event.position())) {
+                continue;
+            }
+            Job job = job(event);
+            job.nextAttemptMillis = 0;
+            addPending(job);
+            queue.putJob(batch, name, job);
+            queued++;
+        }
+        queue.write(batch);
+        publish();
+        signal();
+        return queued;
+    }
+
+    /** Makes dead jobs pending again, due now. */
+    int retryDead(String eventId) throws IOException {
+        WriteBatch batch = new WriteBatch();
+        int revived = 0;
+        for (Job job : queue.jobs(name)) {
+            if (!job.dead || (eventId != null && !eventId.equals(job.eventId))) {
+                continue;
+            }
+            job.dead = false;
+            job.attempts = 0;
+            job.nextAttemptMillis = 0;
+            addPending(job);
+            queue.putJob(batch, name, job);
+            dead--;
+            revived++;
+        }
+        queue.write(batch);
+        publish();
+        return revived;
+    }
+
+    /** Drops dead jobs. */
+    int clearDead() throws IOException {
+        WriteBatch batch = new WriteBatch();
+        int cleared = 0;
+        for (Job job : queue.jobs(name)) {
+            if (job.dead) {
+                queue.deleteJob(batch, name, job.position);
+                cleared++;
+            }
+        }
+        queue.write(batch);
+        dead -= cleared;
+        publish();
+        return cleared;
+    }
+
+    private static void closeQuietly(Emitter emitter) {
+        try {
+            emitter.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing a plugin's emitter failed: {}", e.toString());
+        }
+    }
+}

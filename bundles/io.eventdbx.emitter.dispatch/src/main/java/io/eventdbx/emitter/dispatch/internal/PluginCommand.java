@@ -1,0 +1,333 @@
+package io.eventdbx.emitter.dispatch.internal;
+
+import io.eventdbx.command.api.CommandCapability;
+import io.eventdbx.command.api.CommandContext;
+import io.eventdbx.command.api.CommandException;
+import io.eventdbx.command.api.DbxCommand;
+import io.eventdbx.command.api.ExitCodes;
+import io.eventdbx.command.support.CommandRunner;
+import io.eventdbx.command.support.JsonOption;
+import io.eventdbx.emitter.api.EmitterFactory;
+import io.eventdbx.emitter.api.PluginAdmin;
+import io.eventdbx.emitter.api.PluginException;
+import io.eventdbx.token.api.Actions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code dbx plugin config|enable|disable|remove|list|test|replay|types}: an adapter over {@link PluginAdmin}. Every
+ * sub-command needs {@code plugin.manage}.
+ */
+@CommandCapability("plugin")
+@Component(
+        property = {
+            DbxCommand.NAME_PROPERTY + "=plugin",
+            DbxCommand.DESCRIPTION_PROPERTY + "=Configure, enable, disable, test and replay plugins",
+            DbxCommand.AUTHORIZES_PROPERTY + "=true"
+        })
+public final class PluginCommand implements DbxCommand {
+
+    private final PluginAdmin admin;
+    private final CommandRunner runner = new CommandRunner();
+
+    /**
+     * Creates the command.
+     *
+     * @param admin the dispatcher
+     */
+    @Activate
+    public PluginCommand(@Reference PluginAdmin admin) {
+        this.admin = admin;
+    }
+
+    @Override
+    public int execute(CommandContext context, List<String> args) {
+        CommandLine commandLine = new CommandLine(new Root());
+        commandLine.addSubcommand(new Configure(context));
+        commandLine.addSubcommand("enable", new Toggle(context, true));
+        commandLine.addSubcommand("disable", new Toggle(context, false));
+        commandLine.addSubcommand(new Remove(context));
+        commandLine.addSubcommand(new ListPlugins(context));
+        commandLine.addSubcommand(new Test(context));
+        commandLine.addSubcommand(new Replay(context));
+        commandLine.addSubcommand(new Types(context));
+        return runner.run("dbx plugin", commandLine, context, args);
+    }
+
+    /** Runs a dispatcher call, turning its refusal into the command's exit code (one table for every command). */
+    static <T> T call(CommandContext context, Supplier<T> action) {
+        context.caller().require(Actions.PLUGIN_MANAGE, null);
+        try {
+            return action.get();
+        } catch (PluginException e) {
+            int exit =
+                    switch (e.reason()) {
+                        case INVALID_ARGUMENT -> ExitCodes.USAGE;
+                        case NOT_FOUND, CONFLICT, UNAVAILABLE -> ExitCodes.FAILURE;
+                    };
+            throw new CommandException(e.getMessage(), exit, null);
+        }
+    }
+
+    static Map<String, Object> view(PluginAdmin.PluginInfo p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", p.name());
+        out.put("type", p.type());
+        out.put("enabled", p.enabled());
+        out.put("status", p.status());
+        out.put("position", p.position());
+        out.put("lag", p.lag());
+        out.put("pending", p.pending());
+        out.put("dead", p.dead());
+        out.put("last_error", p.lastError());
+        out.put("options", p.options());
+        return out;
+    }
+
+    @Command(
+            name = "plugin",
+            mixinStandardHelpOptions = true,
+            description = "Manage plugins: each instance receives every committed event through its emitter type.")
+    static final class Root {}
+
+    @Command(
+            name = "config",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Create or update an instance: dbx plugin config <type> --name <label> [--<option> <value>]..."
+                            + " [--disable]. Types and their options: dbx plugin types.")
+    final class Configure implements Callable<Object> {
+        private final CommandContext context;
+
+        @Mixin
+        JsonOption json;
+
+        @Parameters(index = "0", paramLabel = "<type>", description = "The emitter type: tcp, http, log, ...")
+        String type;
+
+        @Option(names = "--name", required = true, paramLabel = "<label>", description = "The instance's name.")
+        String name;
+
+        @Option(names = "--disable", description = "Create it disabled, or turn it off.")
+        boolean disable;
+
+        @Unmatched
+        List<String> rest = new ArrayList<>();
+
+        Configure(CommandContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Object call() {
+            return view(PluginCommand.call(context, () -> {
+                Map<String, List<String>> options = parseOptions(type, rest);
+                return admin.configure(type, name, options, disable);
+            }));
+        }
+
+        private Map<String, List<String>> parseOptions(String type, List<String> args) {
+            Map<String, EmitterFactory.Option> declared = new LinkedHashMap<>();
+            admin.types().stream()
+                    .filter(t -> t.type().equals(type))
+                    .findFirst()
+                    .ifPresent(t -> t.options().forEach(o -> declared.put(o.name(), o)));
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                if (!arg.startsWith("--") || arg.length() == 2) {
+                    throw new PluginException(
+                            PluginException.Reason.INVALID_ARGUMENT,
+                            "unexpected argument '" + Dispatcher.printable(arg)
+                                    + "'; options look like --host <value>");
+                }
+                String option = arg.substring(2);
+                String value = null;
+                int eq = option.indexOf('=');
+                if (eq > 0) {
+                    value = option.substring(eq + 1);
+                    option = option.substring(0, eq);
+                }
+                EmitterFactory.Option decl = declared.get(option);
+                if (decl != null && decl.flag()) {
+                    value = value == null ? "true" : value;
+                } else if (value == null) {
+                    if (i + 1 >= args.size() || (args.get(i + 1).startsWith("--") && decl != null)) {
+                        throw new PluginException(
+                                PluginException.Reason.INVALID_ARGUMENT, "--" + option + " needs a value");
+                    }
+                    value = args.get(++i);
+                }
+                out.computeIfAbsent(option, k -> new ArrayList<>()).add(value);
+            }
+            return out;
+        }
+    }
+
+    @Command(
+            mixinStandardHelpOptions = true,
+            description = "Turn an instance on (after checking that its receiver can be reached) or off (its queue"
+                    + " and cursor stay).")
+    final class Toggle implements Callable<Object> {
+        private final CommandContext context;
+        private final boolean on;
+
+        @Mixin
+        JsonOption json;
+
+        @Parameters(index = "0", paramLabel = "<label>", description = "The instance.")
+        String name;
+
+        Toggle(CommandContext context, boolean on) {
+            this.context = context;
+            this.on = on;
+        }
+
+        @Override
+        public Object call() {
+            return view(PluginCommand.call(context, () -> on ? admin.enable(name) : admin.disable(name)));
+        }
+    }
+
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
+            description = "Remove a disabled instance and its queue.")
+    final class Remove implements Callable<Object> {
+        private final CommandContext context;
+
+        @Parameters(index = "0", paramLabel = "<label>", description = "The instance.")
+        String name;
+
+        Remove(CommandContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Object call() {
+            PluginCommand.call(context, () -> {
+                admin.remove(name);
+                return null;
+            });
+            return "plugin " + name + " removed";
+        }
+    }
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "Every instance: status, cursor position, lag, pending and dead events.")
+    final class ListPlugins implements Callable<Object> {
+        private final CommandContext context;
+
+        @Mixin
+        JsonOption json;
+
+        ListPlugins(CommandContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Object call() {
+            return PluginCommand.call(context, admin::list).stream()
+                    .map(PluginCommand::view)
+                    .toList();
+        }
+    }
+
+    @Command(
+            name = "test",
+            mixinStandardHelpOptions = true,
+            description = "Send a test event (aggregate type dbx-test) through every enabled instance.")
+    final class Test implements Callable<Object> {
+        private final CommandContext context;
+
+        @Mixin
+        JsonOption json;
+
+        Test(CommandContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Object call() {
+            Map<String, String> results = PluginCommand.call(context, admin::test);
+            if (results.values().stream().anyMatch(r -> !r.equals("ok"))) {
+                results.forEach((name, result) -> context.out().println(name + ": " + result));
+                throw new CommandException("a plugin failed its test", ExitCodes.FAILURE, null);
+            }
+            return results.isEmpty() ? "no plugin is enabled" : results;
+        }
+    }
+
+    @Command(
+            name = "replay",
+            mixinStandardHelpOptions = true,
+            description = "Send the stored events of an aggregate, or of every aggregate of a type, through a plugin"
+                    + " again.")
+    final class Replay implements Callable<Object> {
+        private final CommandContext context;
+
+        @Parameters(index = "0", paramLabel = "<plugin-name>", description = "The instance.")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "<aggregate>", description = "The aggregate type.")
+        String type;
+
+        @Parameters(index = "2", arity = "0..1", paramLabel = "<aggregate_id>", description = "One aggregate.")
+        String id;
+
+        Replay(CommandContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Object call() {
+            long queued = PluginCommand.call(context, () -> admin.replay(name, type, id));
+            return queued + " event(s) queued for plugin " + name;
+        }
+    }
+
+    @Command(name = "types", mixinStandardHelpOptions = true, description = "The installed emitter types and options.")
+    final class Types implements Callable<Object> {
+        private final CommandContext context;
+
+        @Mixin
+        JsonOption json;
+
+        Types(CommandContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Object call() {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (PluginAdmin.TypeInfo t : PluginCommand.call(context, admin::types)) {
+                Map<String, Object> type = new LinkedHashMap<>();
+                type.put("type", t.type());
+                type.put("description", t.description());
+                List<String> options = new ArrayList<>();
+                for (EmitterFactory.Option o : t.options()) {
+                    options.add("--" + o.name() + (o.flag() ? "" : " <value>") + (o.required() ? " (required)" : "")
+                            + (o.repeatable() ? " (repeatable)" : "") + ": " + o.description());
+                }
+                type.put("options", options);
+                out.add(type);
+            }
+            return out;
+        }
+    }
+}
