@@ -25,18 +25,21 @@ final class RuntimeProperties {
      * change live are applied by the component's {@code @Modified}; the data directory never changes while the
      * runtime runs.
      */
-    static final java.util.Map<String, java.util.List<String>> COMPONENT_KEYS = java.util.Map.of(
-            "io.eventdbx.store", java.util.List.of("data_dir"),
-            "io.eventdbx.crypto", java.util.List.of("data_dir"),
-            "io.eventdbx.token", java.util.List.of("data_dir"),
-            "io.eventdbx.core",
-                    java.util.List.of("data_dir", "memory_threshold", "max_payload_bytes", "snapshot_threshold"),
-            "io.eventdbx.schema", java.util.List.of("data_dir", "restrict", "snapshot_threshold"),
-            "io.eventdbx.access", java.util.List.of("list_page_size", "page_limit"),
-            "io.eventdbx.rest", java.util.List.of("data_dir"),
-            "io.eventdbx.metrics", java.util.List.of("data_dir", "memory_threshold"),
-            "io.eventdbx.http", java.util.List.of("port", "http_host", "api.rest", "api.graphql", "api.grpc"),
-            "io.eventdbx.emitter.dispatch", java.util.List.of("data_dir", "plugin_max_attempts"));
+    static final java.util.Map<String, java.util.List<String>> COMPONENT_KEYS = java.util.Map.ofEntries(
+            java.util.Map.entry("io.eventdbx.store", java.util.List.of("data_dir")),
+            java.util.Map.entry("io.eventdbx.crypto", java.util.List.of("data_dir")),
+            java.util.Map.entry("io.eventdbx.token", java.util.List.of("data_dir")),
+            java.util.Map.entry(
+                    "io.eventdbx.core",
+                    java.util.List.of("data_dir", "memory_threshold", "max_payload_bytes", "snapshot_threshold")),
+            java.util.Map.entry("io.eventdbx.schema", java.util.List.of("data_dir", "restrict", "snapshot_threshold")),
+            java.util.Map.entry("io.eventdbx.access", java.util.List.of("list_page_size", "page_limit")),
+            java.util.Map.entry("io.eventdbx.rest", java.util.List.of("data_dir")),
+            java.util.Map.entry("io.eventdbx.metrics", java.util.List.of("data_dir", "memory_threshold")),
+            java.util.Map.entry(
+                    "io.eventdbx.http", java.util.List.of("port", "http_host", "api.rest", "api.graphql", "api.grpc")),
+            java.util.Map.entry("io.eventdbx.emitter.dispatch", java.util.List.of("data_dir", "plugin_max_attempts")),
+            java.util.Map.entry("io.eventdbx.emitter.process", java.util.List.of("data_dir")));
 
     private RuntimeProperties() {}
 }

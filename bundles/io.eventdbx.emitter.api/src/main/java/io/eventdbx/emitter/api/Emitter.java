@@ -22,6 +22,15 @@ public interface Emitter extends AutoCloseable {
     Delivery deliver(List<Envelope> batch);
 
     /**
+     * Starts what the instance keeps running while it is enabled (a supervised process, say). The dispatcher calls it
+     * once, on the instance's thread, before the first delivery; emitters made only to check options or
+     * connectivity are never opened. A failure is retried later.
+     *
+     * @throws Exception saying what could not be started
+     */
+    default void open() throws Exception {}
+
+    /**
      * Checks that the receiver can be reached (a connection, a request, the binary): {@code dbx plugin enable} runs it
      * before it turns an instance on.
      *

@@ -102,6 +102,35 @@ public interface PluginAdmin {
     int retry(String eventId);
 
     /**
+     * Installs a process plugin's binary: unpacks a zip, a tar or a tar.gz (or takes a single binary) from a path or
+     * an http(s) URL into {@link PluginLayout#folder}, with its manifest. Refuses a checksum that does not match, an
+     * archive entry that would land outside the folder (absolute, {@code ..}, links), and an existing install without
+     * {@code force}.
+     *
+     * @param plugin the plugin id
+     * @param version the version
+     * @param source a file path or an http(s) URL
+     * @param bin the binary's path inside the archive, or null to find it (a file named like the plugin, or the only
+     *     executable)
+     * @param checksum the source's SHA-256 in hex, or null
+     * @param force replace an existing install
+     * @return what was installed
+     */
+    InstalledPlugin install(String plugin, String version, String source, String bin, String checksum, boolean force);
+
+    /**
+     * An installed plugin version.
+     *
+     * @param plugin the plugin id
+     * @param version the version
+     * @param target this machine's target
+     * @param folder where it was unpacked
+     * @param binary its binary, inside the folder
+     * @param sha256 the source's SHA-256 in hex
+     */
+    record InstalledPlugin(String plugin, String version, String target, String folder, String binary, String sha256) {}
+
+    /**
      * An installed emitter type.
      *
      * @param type the type word

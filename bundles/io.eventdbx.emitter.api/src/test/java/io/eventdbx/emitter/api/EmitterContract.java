@@ -120,6 +120,7 @@ public abstract class EmitterContract {
         }
         try (Emitter emitter = factory().create("contract", liveOptions())) {
             emitter.check();
+            emitter.open(); // as the dispatcher does before an instance's first delivery
             Delivery delivery = emitter.deliver(batch);
             assertEquals(Delivery.Outcome.DELIVERED, delivery.outcome(), String.valueOf(delivery.reason()));
             assertEquals(batch.size(), delivery.delivered());

@@ -43,6 +43,7 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
     private final PluginsFile file;
     private final boolean deliver;
     private final Envelopes envelopes = new Envelopes();
+    private final Installer installer;
     private final Map<String, EmitterFactory> factories = new ConcurrentHashMap<>();
     private final Map<String, PluginConfig> configs = new LinkedHashMap<>(); // guarded by this
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
@@ -62,6 +63,7 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
         this.file = file;
         this.settings = settings;
         this.deliver = deliver;
+        this.installer = new Installer(file.path().toAbsolutePath().getParent());
         synchronized (this) {
             configs.putAll(file.load());
             for (PluginConfig config : configs.values()) {
@@ -107,10 +109,15 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
         }
     }
 
+    /** Gives an enabled instance an emitter of its type (a disabled one has none: a process plugin stops). */
     private void attach(PluginConfig config) {
         Instance instance = instances.get(config.name());
         EmitterFactory factory = factories.get(config.type());
-        if (instance == null || factory == null) {
+        if (instance == null) {
+            return;
+        }
+        if (factory == null || !config.enabled()) {
+            instance.setEmitter(null);
             return;
         }
         try {
@@ -212,6 +219,7 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
         save(all);
         configs.put(next.name(), next);
         instances.get(next.name()).setEnabled(flag);
+        attach(next);
         return info(next);
     }
 
@@ -272,14 +280,21 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
                 "0".repeat(64));
         Envelope envelope = envelopes.of(sample);
         for (PluginConfig config : enabled) {
-            EmitterFactory factory = factories.get(config.type());
-            if (factory == null) {
+            Instance instance = instances.get(config.name());
+            if (!factories.containsKey(config.type()) || instance == null) {
                 out.put(config.name(), "type " + config.type() + " is not installed");
                 continue;
             }
-            // a separate emitter: the instance's own belongs to its thread
-            try (Emitter probe = factory.create(config.name(), config.options())) {
-                Delivery d = probe.deliver(List.of(envelope));
+            // through the instance's own emitter, on its thread (a process plugin's running child, a tcp
+            // plugin's open connection), outside its queue
+            try {
+                Delivery d = instance.call(() -> {
+                    Emitter emitter = instance.ready(instance.emitter());
+                    if (emitter == null) {
+                        return Delivery.retry(0, null, configErrors.getOrDefault(config.name(), "no emitter"));
+                    }
+                    return emitter.deliver(List.of(envelope));
+                });
                 out.put(
                         config.name(),
                         d.outcome() == Delivery.Outcome.DELIVERED && d.delivered() == 1
@@ -350,6 +365,12 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
                         "more than " + Instance.MAX_PENDING + " events to replay; replay one aggregate at a time");
             }
         }
+    }
+
+    @Override
+    public InstalledPlugin install(
+            String plugin, String version, String source, String bin, String checksum, boolean force) {
+        return installer.install(plugin, version, source, bin, checksum, force);
     }
 
     @Override

@@ -139,6 +139,12 @@ public final class DispatcherComponent implements PluginAdmin {
     }
 
     @Override
+    public InstalledPlugin install(
+            String plugin, String version, String source, String bin, String checksum, boolean force) {
+        return dispatcher.install(plugin, version, source, bin, checksum, force);
+    }
+
+    @Override
     public List<QueueEntry> queue() {
         return dispatcher.queue();
     }

@@ -65,6 +65,7 @@ final class Instance implements AutoCloseable {
     private volatile boolean failing;
 
     // owned by the thread
+    private Emitter opened;
     private long position;
     private final TreeMap<Long, Job> pending = new TreeMap<>();
     private final Map<String, Integer> blocked = new HashMap<>();
@@ -204,10 +205,12 @@ final class Instance implements AutoCloseable {
             Emitter current = emitter;
             if (deliver && enabled && current != null) {
                 try {
+                    ready(current);
                     worked |= retryDue(current);
                     worked |= takeNew(current);
-                } catch (IOException | RuntimeException e) {
-                    lastError = "delivery stopped: " + e.getMessage();
+                } catch (Exception e) {
+                    lastError = (opened != current ? "cannot start: " : "delivery stopped: ") + e.getMessage();
+                    failing = true;
                     LOG.warn("plugin {}: {}", name, lastError);
                     wakeAt = System.currentTimeMillis() + 1_000;
                 }
@@ -382,6 +385,15 @@ final class Instance implements AutoCloseable {
         }
         queue.write(batch);
         return i > 0;
+    }
+
+    /** Opens an emitter the first time this thread uses it; only on the instance's thread. */
+    Emitter ready(Emitter current) throws Exception {
+        if (current != null && current != opened) {
+            current.open();
+            opened = current;
+        }
+        return current;
     }
 
     /** Records a failed attempt: a retry later, or dead. */

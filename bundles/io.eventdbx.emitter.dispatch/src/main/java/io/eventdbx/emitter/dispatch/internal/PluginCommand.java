@@ -56,6 +56,7 @@ public final class PluginCommand implements DbxCommand {
     @Override
     public int execute(CommandContext context, List<String> args) {
         CommandLine commandLine = new CommandLine(new Root());
+        commandLine.addSubcommand(new Install(context));
         commandLine.addSubcommand(new Configure(context));
         commandLine.addSubcommand("enable", new Toggle(context, true));
         commandLine.addSubcommand("disable", new Toggle(context, false));
@@ -104,8 +105,55 @@ public final class PluginCommand implements DbxCommand {
     static final class Root {}
 
     @Command(
-            name = "config",
+            name = "install",
             mixinStandardHelpOptions = true,
+            description = "Install a process plugin's bundle (zip, tar, tar.gz or a binary) from a path or an http(s)"
+                    + " URL into <data-dir>/plugins/<plugin>/<version>/<target>/.")
+    final class Install implements Callable<Object> {
+        private final CommandContext context;
+
+        @Mixin
+        JsonOption json;
+
+        @Parameters(index = "0", paramLabel = "<plugin>", description = "The plugin's id.")
+        String plugin;
+
+        @Parameters(index = "1", paramLabel = "<version>", description = "Its version.")
+        String version;
+
+        @Option(names = "--source", required = true, paramLabel = "<path|url>", description = "Where the bundle is.")
+        String source;
+
+        @Option(names = "--bin", paramLabel = "<file>", description = "The binary's path inside the bundle.")
+        String bin;
+
+        @Option(names = "--checksum", paramLabel = "<sha256>", description = "The bundle's SHA-256 in hex.")
+        String checksum;
+
+        @Option(names = "--force", description = "Replace an installed version.")
+        boolean force;
+
+        Install(CommandContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Object call() {
+            PluginAdmin.InstalledPlugin installed =
+                    PluginCommand.call(context, () -> admin.install(plugin, version, source, bin, checksum, force));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("plugin", installed.plugin());
+            out.put("version", installed.version());
+            out.put("target", installed.target());
+            out.put("folder", installed.folder());
+            out.put("binary", installed.binary());
+            out.put("sha256", installed.sha256());
+            return out;
+        }
+    }
+
+    @Command(
+            name = "config",
             description =
                     "Create or update an instance: dbx plugin config <type> --name <label> [--<option> <value>]..."
                             + " [--disable]. Types and their options: dbx plugin types.")
@@ -123,6 +171,13 @@ public final class PluginCommand implements DbxCommand {
 
         @Option(names = "--disable", description = "Create it disabled, or turn it off.")
         boolean disable;
+
+        // only --help: the standard --version would swallow a process plugin's --version <semver>
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Show this help message and exit.")
+        boolean help;
 
         @Unmatched
         List<String> rest = new ArrayList<>();
