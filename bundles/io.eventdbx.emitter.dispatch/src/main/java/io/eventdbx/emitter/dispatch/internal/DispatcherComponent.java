@@ -9,7 +9,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -18,6 +25,8 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dispatcher as a service: its configuration PID is {@code io.eventdbx.emitter.dispatch} ({@code data_dir},
@@ -30,7 +39,19 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class DispatcherComponent implements PluginAdmin {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DispatcherComponent.class);
+
     private final Dispatcher dispatcher;
+    private final BundleContext context;
+    // Emitter types are fetched on a thread of their own: a type registered while the dispatcher runs (a bundle
+    // dropped into deploy/) is announced from inside its own registration, when the framework cannot give out a
+    // delayed component's service yet (getService would return null). Commands wait for what is queued here.
+    private final ExecutorService binder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dbx-plugin-types");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<ServiceReference<EmitterFactory>, EmitterFactory> bound = new ConcurrentHashMap<>();
 
     /**
      * Starts every configured instance.
@@ -52,6 +73,7 @@ public final class DispatcherComponent implements PluginAdmin {
             throws IOException {
         Object dataDir = config.get("data_dir");
         Path dir = Path.of(dataDir == null ? "." : dataDir.toString());
+        this.context = context;
         boolean deliver = !"embedded".equals(context.getProperty("eventdbx.mode"));
         this.dispatcher = new Dispatcher(
                 store,
@@ -83,33 +105,85 @@ public final class DispatcherComponent implements PluginAdmin {
      * @param factory its factory
      */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addFactory(EmitterFactory factory) {
-        // SCR binds method references after the constructor (which activates): the dispatcher is there
-        dispatcher.addFactory(factory);
+    void addFactory(ServiceReference<EmitterFactory> reference) {
+        binder.execute(() -> {
+            EmitterFactory factory;
+            try {
+                factory = context.getService(reference);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                return; // its bundle or this one is going away
+            }
+            if (factory == null) {
+                LOG.warn(
+                        "an emitter type from bundle {} could not be obtained (its component failed to activate?)",
+                        reference.getBundle() == null
+                                ? "?"
+                                : reference.getBundle().getSymbolicName());
+                return;
+            }
+            bound.put(reference, factory);
+            try {
+                dispatcher.addFactory(factory);
+                LOG.info(
+                        "plugin type {} installed (bundle {})",
+                        factory.type(),
+                        reference.getBundle().getSymbolicName());
+            } catch (RuntimeException e) {
+                LOG.error(
+                        "plugin type from bundle {} could not be added",
+                        reference.getBundle().getSymbolicName(),
+                        e);
+            }
+        });
     }
 
-    void removeFactory(EmitterFactory factory) {
-        dispatcher.removeFactory(factory);
+    void removeFactory(ServiceReference<EmitterFactory> reference) {
+        // at once, on the unregistering thread: the type's instances stop using it before its bundle stops
+        EmitterFactory factory = bound.remove(reference);
+        if (factory != null) {
+            dispatcher.removeFactory(factory);
+            LOG.info("plugin type {} removed; its instances wait for it", factory.type());
+            try {
+                context.ungetService(reference);
+            } catch (IllegalStateException ignored) {
+                // this bundle is stopping
+            }
+        }
+    }
+
+    /** Waits until the emitter types announced so far are added (at most 10 s). */
+    private void settled() {
+        try {
+            binder.submit(() -> {}).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("emitter types are still being added: {}", e.toString());
+        }
     }
 
     /** Stops every instance's thread and closes its emitter. */
     @Deactivate
     void deactivate() {
+        binder.shutdownNow();
         dispatcher.close();
     }
 
     @Override
     public List<TypeInfo> types() {
+        settled();
         return dispatcher.types();
     }
 
     @Override
     public PluginInfo configure(String type, String name, Map<String, List<String>> options, boolean disabled) {
+        settled();
         return dispatcher.configure(type, name, options, disabled);
     }
 
     @Override
     public PluginInfo enable(String name) {
+        settled();
         return dispatcher.enable(name);
     }
 
@@ -125,11 +199,13 @@ public final class DispatcherComponent implements PluginAdmin {
 
     @Override
     public List<PluginInfo> list() {
+        settled();
         return dispatcher.list();
     }
 
     @Override
     public Map<String, String> test() {
+        settled();
         return dispatcher.test();
     }
 
