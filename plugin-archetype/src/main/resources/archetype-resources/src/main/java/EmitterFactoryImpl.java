@@ -75,7 +75,8 @@ public final class EmitterFactoryImpl extends ConfiguredEmitterFactory<EmitterFa
                     }
                     return Delivery.delivered(batch.size());
                 } catch (IOException e) {
-                    return Delivery.retry(0, null, "cannot write " + file + ": " + e.getMessage());
+                    // not this event's fault: the dispatcher stops and probes until the file can be written
+                    return Delivery.unreachable(0, "cannot write " + file + ": " + e.getMessage());
                 }
             }
 

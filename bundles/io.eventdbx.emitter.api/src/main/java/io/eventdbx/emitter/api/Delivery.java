@@ -23,7 +23,13 @@ public record Delivery(Outcome outcome, int delivered, Duration retryAfter, Stri
         /** The envelope after the delivered ones failed for a reason that may pass: try it again later. */
         RETRY,
         /** The envelope after the delivered ones can never be delivered (the receiver refused it): it is dead. */
-        FAILED
+        FAILED,
+        /**
+         * The receiver could not be reached (no connection, no answer): nothing was decided about the envelope after
+         * the delivered ones, so no attempt is counted; the dispatcher stops taking new events for the instance and
+         * probes the receiver with backoff until it answers, then goes on where it stopped.
+         */
+        UNREACHABLE
     }
 
     /**
@@ -65,6 +71,18 @@ public record Delivery(Outcome outcome, int delivered, Duration retryAfter, Stri
      */
     public static Delivery retry(int deliveredBefore, Duration retryAfter, String reason) {
         return new Delivery(Outcome.RETRY, deliveredBefore, retryAfter, reason);
+    }
+
+    /**
+     * The first {@code deliveredBefore} envelopes reached the receiver, then it could not be reached any more (a
+     * refused connection, a timeout): not the next envelope's fault, so it costs none of its attempts.
+     *
+     * @param deliveredBefore how many reached it first
+     * @param reason why, for {@code dbx plugin list}
+     * @return the delivery
+     */
+    public static Delivery unreachable(int deliveredBefore, String reason) {
+        return new Delivery(Outcome.UNREACHABLE, deliveredBefore, null, reason);
     }
 
     /**

@@ -14,7 +14,9 @@ public interface Emitter extends AutoCloseable {
     /**
      * Sends a batch, in order. Envelopes of one aggregate are in version order and an envelope is only offered once
      * the ones before it of its aggregate were delivered. Must not throw for a receiver's failure: answer {@link
-     * Delivery#retry} or {@link Delivery#failed} (a thrown exception counts as a retry of the first envelope).
+     * Delivery#unreachable} when the receiver cannot be reached, {@link Delivery#retry} when it answered that the
+     * envelope should come again, {@link Delivery#failed} when it never will be taken (a thrown exception counts as a
+     * retry of the first envelope).
      *
      * @param batch one or more envelopes
      * @return how many were delivered and what became of the next

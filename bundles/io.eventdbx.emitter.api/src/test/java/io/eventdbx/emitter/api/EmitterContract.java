@@ -138,7 +138,7 @@ public abstract class EmitterContract {
         try (Emitter emitter = factory().create("contract", options)) {
             assertThrows(Exception.class, emitter::check, "enable's check sees it");
             Delivery delivery = emitter.deliver(List.of(envelope(1, "p-1")));
-            assertEquals(Delivery.Outcome.RETRY, delivery.outcome());
+            assertEquals(Delivery.Outcome.UNREACHABLE, delivery.outcome(), String.valueOf(delivery.reason()));
             assertEquals(0, delivery.delivered());
             assertNotNull(delivery.reason(), "says why");
         }

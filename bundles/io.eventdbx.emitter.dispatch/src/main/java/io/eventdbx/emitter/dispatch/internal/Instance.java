@@ -29,17 +29,24 @@ import org.slf4j.LoggerFactory;
  * One plugin instance's delivery: a thread of its own that follows the global log from the instance's cursor and
  * hands envelopes to its emitter. Everything here but the volatile fields is owned by that thread; other threads
  * ask it through {@link #call}. Order per aggregate: once an event of an aggregate waits for a retry, the later
- * events of that aggregate wait behind it in the queue (as jobs), and other aggregates go on. After a failed
- * delivery of a new event the instance takes no new events for the first retry's delay, so a receiver that is down
- * costs one attempt per delay, not one per event; the log keeps what it has not looked at yet (the log is the
- * outbox), so memory stays bounded: at most {@value #MAX_PENDING} jobs wait in memory, and the cursor stops while the
- * queue is full.
+ * events of that aggregate wait behind it in the queue (as jobs), and other aggregates go on. A receiver that answers
+ * "retry" costs the event an attempt, and the instance takes no new events for a second; a receiver that cannot be
+ * reached at all costs nothing: the cursor stops, nothing is retried, and one event is offered as a probe with
+ * backoff (0.5 s doubling to 15 s) until it answers, when everything waiting is due at once. The log keeps what the
+ * instance has not looked at yet (the log is the outbox), so memory stays bounded: at most {@value #MAX_PENDING} jobs
+ * wait in memory, and the cursor stops while the queue is full.
  */
 final class Instance implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
     static final int MAX_PENDING = 100_000;
     static final int BATCH = 512;
+    /** After a new event failed, how long the instance takes no new events (at most its first retry's delay). */
+    static final long INTAKE_PAUSE_MILLIS = 1_000;
+
+    static final long PROBE_FIRST_MILLIS = 500;
+    static final long PROBE_MAX_MILLIS = 15_000;
+
     private static final int MAX_REASON = 256;
 
     private final String name;
@@ -71,6 +78,11 @@ final class Instance implements AutoCloseable {
     private final Map<String, Integer> blocked = new HashMap<>();
     private long dead;
     private long intakePausedUntil;
+    // the receiver could not be reached: no new events are taken and nothing is retried; one event is offered as a
+    // probe every probeDelay (doubling to PROBE_MAX_MILLIS), costing no attempt, until the receiver answers
+    private boolean unreachable;
+    private long probeAt;
+    private long probeDelay = PROBE_FIRST_MILLIS;
 
     Instance(
             String name,
@@ -206,8 +218,12 @@ final class Instance implements AutoCloseable {
             if (deliver && enabled && current != null) {
                 try {
                     ready(current);
-                    worked |= retryDue(current);
-                    worked |= takeNew(current);
+                    if (unreachable) {
+                        worked |= probe(current);
+                    } else {
+                        worked |= retryDue(current);
+                        worked |= takeNew(current);
+                    }
                 } catch (Exception e) {
                     lastError = (opened != current ? "cannot start: " : "delivery stopped: ") + e.getMessage();
                     failing = true;
@@ -274,6 +290,9 @@ final class Instance implements AutoCloseable {
     }
 
     private long nextDue() {
+        if (unreachable) {
+            return probeAt;
+        }
         long due = Long.MAX_VALUE;
         Map<String, Boolean> seen = new HashMap<>();
         for (Job job : pending.values()) {
@@ -310,12 +329,16 @@ final class Instance implements AutoCloseable {
                 continue;
             }
             Delivery result = send(current, List.of(envelopes.of(found.get(0))));
+            if (result.outcome() == Delivery.Outcome.UNREACHABLE) {
+                lostReceiver(result.reason());
+                break; // nothing is retried until a probe gets through; this costs the event no attempt
+            }
             job.attempts++;
             if (result.outcome() == Delivery.Outcome.DELIVERED && result.delivered() >= 1) {
                 removePending(job);
                 queue.deleteJob(batch, name, job.position);
                 seen.remove(job.aggregateKey()); // the next job of the aggregate may go now, in this pass
-                failing = false;
+                recovered(now);
             } else {
                 fail(job, result, batch);
                 if (!job.dead) {
@@ -364,19 +387,25 @@ final class Instance implements AutoCloseable {
             int delivered = Math.min(result.delivered(), chunk.size());
             i += delivered;
             if (result.outcome() == Delivery.Outcome.DELIVERED && delivered > 0) {
-                failing = false;
+                recovered(System.currentTimeMillis());
                 continue;
             }
             if (result.outcome() == Delivery.Outcome.DELIVERED) {
                 result = Delivery.retry(0, null, "the plugin took none of the events offered");
+            }
+            if (result.outcome() == Delivery.Outcome.UNREACHABLE) {
+                lostReceiver(result.reason()); // the cursor stays here: the log keeps the rest, no job is made
+                break;
             }
             Job failed = job(events.get(i));
             failed.attempts = 1;
             fail(failed, result, batch);
             i++;
             if (result.outcome() == Delivery.Outcome.RETRY) {
-                intakePausedUntil = failed.nextAttemptMillis;
-                break; // take no new events until then: the receiver is likely down
+                // take no new events for a moment: the receiver is likely down; the next new event then probes it
+                intakePausedUntil =
+                        Math.min(failed.nextAttemptMillis, System.currentTimeMillis() + INTAKE_PAUSE_MILLIS);
+                break;
             }
         }
         if (i > 0) {
@@ -385,6 +414,96 @@ final class Instance implements AutoCloseable {
         }
         queue.write(batch);
         return i > 0;
+    }
+
+    /** A delivery got through: the instance is no longer failing. */
+    private void recovered(long now) {
+        failing = false;
+    }
+
+    /** The receiver could not be reached: stop taking and retrying events, and probe it with backoff. */
+    private void lostReceiver(String reason) {
+        lastError = reason == null ? "the receiver cannot be reached" : reason;
+        failing = true;
+        if (!unreachable) {
+            unreachable = true;
+            probeDelay = PROBE_FIRST_MILLIS;
+            LOG.warn("plugin {}: its receiver cannot be reached ({}); events wait in the log", name, lastError);
+        } else {
+            probeDelay = Math.min(probeDelay * 2, PROBE_MAX_MILLIS);
+        }
+        probeAt = System.currentTimeMillis()
+                + probeDelay
+                - (long) (probeDelay * 0.25 * ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * Offers one event to a receiver that could not be reached: the oldest waiting job, else the next new event.
+     * Unreachable again: the next probe after a longer delay, no attempt counted. Any answer: the receiver is back,
+     * every waiting job is due now (their backoff was for a receiver that was away), and delivery goes on.
+     */
+    private boolean probe(Emitter current) throws IOException {
+        long now = System.currentTimeMillis();
+        if (now < probeAt) {
+            return false;
+        }
+        Job job = pending.isEmpty() ? null : pending.firstEntry().getValue();
+        EventRecord event;
+        if (job != null) {
+            List<EventRecord> found = store.log(job.position, 1);
+            if (found.isEmpty() || !found.get(0).eventId().equals(job.eventId)) {
+                WriteBatch gone = new WriteBatch();
+                removePending(job);
+                queue.deleteJob(gone, name, job.position);
+                queue.write(gone);
+                return true;
+            }
+            event = found.get(0);
+        } else {
+            if (position > store.durablePosition()) {
+                unreachable = false; // nothing to probe with: the next event will tell
+                return false;
+            }
+            List<EventRecord> next = store.log(position, 1);
+            if (next.isEmpty()) {
+                return false;
+            }
+            event = next.get(0);
+        }
+        Delivery result = send(current, List.of(envelopes.of(event)));
+        if (result.outcome() == Delivery.Outcome.UNREACHABLE) {
+            lostReceiver(result.reason());
+            return true;
+        }
+        LOG.info("plugin {}: its receiver answers again", name);
+        unreachable = false;
+        for (Job waiting : pending.values()) {
+            waiting.nextAttemptMillis = Math.min(waiting.nextAttemptMillis, now);
+        }
+        WriteBatch batch = new WriteBatch();
+        boolean delivered = result.outcome() == Delivery.Outcome.DELIVERED && result.delivered() >= 1;
+        if (job != null) {
+            job.attempts++;
+            if (delivered) {
+                removePending(job);
+                queue.deleteJob(batch, name, job.position);
+                recovered(now);
+            } else {
+                fail(job, result, batch);
+            }
+        } else {
+            if (!delivered) {
+                Job failed = job(event);
+                failed.attempts = 1;
+                fail(failed, result, batch);
+            } else {
+                recovered(now);
+            }
+            position = event.position() + 1;
+            queue.putCursor(batch, name, position);
+        }
+        queue.write(batch);
+        return true;
     }
 
     /** Opens an emitter the first time this thread uses it; only on the instance's thread. */

@@ -12,7 +12,12 @@ package io.eventdbx.emitter.dispatch.internal;
 record Settings(int maxAttempts, long baseDelayMillis, long maxDelayMillis) {
 
     static final long DEFAULT_BASE_DELAY_MILLIS = 1_000;
-    static final long DEFAULT_MAX_DELAY_MILLIS = 30_000;
+    /**
+     * Five minutes: with the first delay of a second and up to half taken off by jitter, ten attempts (the default
+     * {@code plugin_max_attempts}) span at least four minutes, so a receiver that is down for a couple of minutes
+     * loses nothing; when it is back, the next success makes every waiting event due at once.
+     */
+    static final long DEFAULT_MAX_DELAY_MILLIS = 300_000;
 
     long delayMillis(int attempts, double random) {
         long delay = baseDelayMillis;

@@ -49,6 +49,8 @@ class DispatcherTest {
     private final Map<String, List<Envelope>> received = new ConcurrentHashMap<>();
     /** Which envelopes the receiver refuses (retry) for now. */
     private volatile Predicate<Envelope> refuse = e -> false;
+    /** Whether the receiver cannot be reached at all. */
+    private volatile boolean away;
 
     private final EmitterFactory recording = new EmitterFactory() {
         @Override
@@ -70,6 +72,9 @@ class DispatcherTest {
         public Emitter create(String name, Map<String, List<String>> options) {
             return batch -> {
                 int n = 0;
+                if (away) {
+                    return Delivery.unreachable(0, "connection refused");
+                }
                 for (Envelope e : batch) {
                     if (refuse.test(e)) {
                         return Delivery.retry(n, null, "refused " + e.aggregateId());
@@ -174,6 +179,8 @@ class DispatcherTest {
 
     @Test
     void aFailedEventIsRetriedWithLaterEventsOfItsAggregateBehindItAndOthersGoOn() throws Exception {
+        dispatcher.close();
+        dispatcher = start(new Settings(10, 100, 1_000)); // far from dead while the test watches
         dispatcher.configure("rec", "audit", Map.of(), false);
         await("loaded", () -> dispatcher.list().get(0).position() == 1);
         refuse = e -> e.aggregateId().equals("slow");
@@ -193,6 +200,28 @@ class DispatcherTest {
                 .toList();
         assertEquals(List.of(1L, 2L), slowVersions, "order per aggregate kept");
         await("queue empty", () -> dispatcher.queue().isEmpty());
+    }
+
+    @Test
+    void anUnreachableReceiverCostsNoAttemptsNoJobsAndGetsEverythingWhenItAnswers() throws Exception {
+        dispatcher.configure("rec", "audit", Map.of(), false);
+        await("loaded", () -> dispatcher.list().get(0).position() == 1);
+        away = true;
+        for (int i = 0; i < 20; i++) {
+            append("a-" + (i % 3), i);
+        }
+        await("seen as failing", () -> dispatcher.list().get(0).status().equals("failing"));
+        Thread.sleep(300); // a few probes' worth: still nothing queued, nothing counted
+        assertTrue(dispatcher.queue().isEmpty(), "no job is made while the receiver is away");
+        assertEquals(20, dispatcher.list().get(0).lag(), "the events wait in the log");
+        assertEquals("connection refused", dispatcher.list().get(0).lastError());
+        away = false;
+        await("all twenty", () -> got("audit").size() == 20);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(i + 1, got("audit").get(i).position(), "in log order");
+        }
+        assertTrue(dispatcher.queue().isEmpty());
+        assertEquals("running", dispatcher.list().get(0).status());
     }
 
     @Test

@@ -145,7 +145,7 @@ public final class HttpEmitterFactory implements EmitterFactory {
                     }
                     delivered++;
                 } catch (IOException ex) {
-                    return Delivery.retry(delivered, null, "POST " + uri + ": " + describe(ex));
+                    return Delivery.unreachable(delivered, "POST " + uri + ": " + describe(ex));
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                     return Delivery.retry(delivered, null, "interrupted");

@@ -111,7 +111,7 @@ final class ProcessEmitter implements Emitter {
             }
             current = child;
             if (current == null) {
-                return Delivery.retry(0, null, "plugin process not running: " + lastFailure);
+                return Delivery.unreachable(0, "plugin process not running: " + lastFailure);
             }
         }
         try {
@@ -159,10 +159,10 @@ final class ProcessEmitter implements Emitter {
             };
         } catch (SocketTimeoutException e) {
             end(current, "did not answer a batch within " + ANSWER.toSeconds() + " s");
-            return Delivery.retry(0, null, "plugin process did not answer within " + ANSWER.toSeconds() + " s");
+            return Delivery.unreachable(0, "plugin process did not answer within " + ANSWER.toSeconds() + " s");
         } catch (IOException | RuntimeException e) {
             end(current, "its connection failed: " + e.getMessage());
-            return Delivery.retry(0, null, "plugin process connection failed: " + e.getMessage());
+            return Delivery.unreachable(0, "plugin process connection failed: " + e.getMessage());
         }
     }
 

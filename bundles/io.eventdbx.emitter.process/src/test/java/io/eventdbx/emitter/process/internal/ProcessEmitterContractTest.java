@@ -106,7 +106,7 @@ class ProcessEmitterContractTest extends EmitterContract {
             try (Emitter emitter = factory().create("bad-" + mode, options)) {
                 emitter.open();
                 Delivery d = emitter.deliver(List.of(envelope(1, "p-1")));
-                assertEquals(Delivery.Outcome.RETRY, d.outcome(), mode);
+                assertEquals(Delivery.Outcome.UNREACHABLE, d.outcome(), mode);
                 assertTrue(d.reason().startsWith("plugin process not running"), mode + ": " + d.reason());
             }
         }
