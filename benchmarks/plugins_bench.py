@@ -78,6 +78,22 @@ class Receiver:
             self.lines += n
 
 
+def thread_cpu(pid):
+    """CPU seconds per thread name (threads of one name summed, digits dropped) of a process so far."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip().rstrip("0123456789-")
+        except OSError:
+            continue  # the thread ended
+        fields = stat.rsplit(")", 1)[1].split()
+        out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else float("nan")
@@ -89,6 +105,7 @@ def main():
     parser.add_argument("--backlog", type=int, default=1_000_000)
     parser.add_argument("--dbx", default=os.path.join(os.path.dirname(__file__), "..", "runtime", "target", "dbx",
                                                       "bin", "dbx"))
+    parser.add_argument("--profile", help="a JFR recording of the server while the backlog drains, to this file")
     args = parser.parse_args()
     need("wrk", "apt-get install wrk")
     dbx = os.path.abspath(args.dbx)
@@ -145,6 +162,9 @@ def main():
         before = receiver.lines
         started = time.time()
         cpu_before = server_cpu()
+        threads_before = thread_cpu(server)
+        if args.profile:
+            run(["jcmd", str(server), "JFR.start", "settings=profile", "filename=" + os.path.abspath(args.profile)])
         run(base + ["plugin", "enable", "bench-tcp"], env=env)
         while receiver.lines - before < lag:
             if time.time() - started > 600:
@@ -152,6 +172,11 @@ def main():
             time.sleep(0.01)
         drain_seconds = time.time() - started
         drain_cpu = server_cpu() - cpu_before
+        threads_after = thread_cpu(server)
+        drain_threads = sorted(((threads_after.get(k, 0) - threads_before.get(k, 0), k) for k in threads_after),
+                               reverse=True)[:6]
+        if args.profile:
+            run(["jcmd", str(server), "JFR.stop"])
     finally:
         subprocess.run(base + ["stop"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(work, ignore_errors=True)
@@ -168,6 +193,8 @@ def main():
           f"{max(lags) * 1000 if lags else float('nan'):.1f} ms | | | p99 <= 50 ms |")
     print(f"| backlog of {lag:,} events drained to the tcp receiver | {lag / drain_seconds:,.0f} events/s "
           f"({drain_seconds:.1f} s, server CPU {drain_cpu / lag * 1e6:.1f} µs each) | | | >= 100,000/s |")
+    print("\nServer CPU while the backlog drained, by thread (µs per event): " + ", ".join(
+        f"{name} {cpu / lag * 1e6:.1f}" for cpu, name in drain_threads if cpu > 0))
 
 
 if __name__ == "__main__":

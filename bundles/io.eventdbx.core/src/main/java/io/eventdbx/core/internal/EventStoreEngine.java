@@ -819,10 +819,29 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         if (take < 1 || fromPosition < 1) {
             throw Identifiers.invalid("take must be at least 1 and the position at least 1");
         }
-        List<EventRecord> out = new ArrayList<>();
-        for (KeyValue kv : scan(Keys.log(fromPosition), Keys.logEnd(), take, false)) {
+        List<KeyValue> entries = scan(Keys.log(fromPosition), Keys.logEnd(), take, false);
+        List<Object[]> refs = new ArrayList<>(entries.size());
+        List<byte[]> keys = new ArrayList<>(entries.size());
+        for (KeyValue kv : entries) {
             Object[] ref = Keys.decodeLogValue(kv.value());
-            out.add(readEvent((String) ref[0], (String) ref[1], (Long) ref[2]));
+            refs.add(ref);
+            keys.add(Keys.event((String) ref[0], (String) ref[1], (Long) ref[2]));
+        }
+        // one batched lookup for the page: a reader catching up (a plugin draining a backlog) reads the log this way
+        List<byte[]> values;
+        try {
+            values = storage.getAll(keys);
+        } catch (IOException e) {
+            throw new EventStoreException(Code.UNAVAILABLE, "the store cannot be read: " + e.getMessage(), e);
+        }
+        List<EventRecord> out = new ArrayList<>(entries.size());
+        for (int i = 0; i < refs.size(); i++) {
+            Object[] ref = refs.get(i);
+            if (values.get(i) == null) {
+                throw new EventStoreException(
+                        Code.INTEGRITY, "event " + ref[0] + "/" + ref[1] + " version " + ref[2] + " is missing");
+            }
+            out.add(codec.decodeEvent((String) ref[0], (String) ref[1], values.get(i)));
         }
         return out;
     }

@@ -4,7 +4,7 @@
  * Keys compare as unsigned bytes, lexicographically. JDK types only.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.eventdbx.store.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -58,6 +58,18 @@ public abstract class StorageEngineContract {
     }
 
     @Test
+    void getAllAnswersInTheOrderAskedWithNullForAbsentKeys() throws Exception {
+        engine.write(new WriteBatch().put(b("a"), b("1")).put(b("c"), b("3")), true);
+        java.util.List<byte[]> got = engine.getAll(java.util.List.of(b("c"), b("b"), b("a"), b("c")));
+        assertEquals(4, got.size());
+        assertArrayEquals(b("3"), got.get(0));
+        assertNull(got.get(1));
+        assertArrayEquals(b("1"), got.get(2));
+        assertArrayEquals(b("3"), got.get(3));
+        assertEquals(0, engine.getAll(java.util.List.of()).size());
+    }
+
+    @Test
     void batchesApplyInOrder() throws Exception {
         engine.write(
                 new WriteBatch()

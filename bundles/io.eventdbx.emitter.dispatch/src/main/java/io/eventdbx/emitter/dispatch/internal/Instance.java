@@ -371,7 +371,7 @@ final class Instance implements AutoCloseable {
         while (i < events.size() && running && emitter == current) {
             chunk.clear();
             int j = i;
-            while (j < events.size() && !blocked.containsKey(key(events.get(j)))) {
+            while (j < events.size() && (blocked.isEmpty() || !blocked.containsKey(key(events.get(j))))) {
                 chunk.add(envelopes.of(events.get(j)));
                 j++;
             }

@@ -57,6 +57,11 @@ public final class RocksDbStorageComponent implements StorageEngine {
     }
 
     @Override
+    public List<byte[]> getAll(List<byte[]> keys) throws IOException {
+        return engine.getAll(keys);
+    }
+
+    @Override
     public List<KeyValue> scan(byte[] from, byte[] to, int limit, boolean reverse) throws IOException {
         return engine.scan(from, to, limit, reverse);
     }

@@ -69,6 +69,22 @@ public final class RocksDbStorageEngine implements StorageEngine {
     }
 
     @Override
+    public List<byte[]> getAll(List<byte[]> keys) throws IOException {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            return db.multiGetAsList(keys);
+        } catch (RocksDBException e) {
+            throw new IOException("read failed: " + e.getMessage(), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
     public byte[] get(byte[] key) throws IOException {
         lock.readLock().lock();
         try {
