@@ -86,23 +86,7 @@ class ContractFuzzIT {
 
     /** Schemathesis in a virtual environment under target/, pinned by itests/schemathesis/requirements.txt. */
     private static Path install() throws IOException, InterruptedException {
-        Path venv = Path.of("target/schemathesis-venv").toAbsolutePath();
-        Path executable = venv.resolve("bin/schemathesis");
-        if (!Files.isExecutable(executable)) {
-            Run create = RestConformanceIT.run(
-                    Path.of(".").toAbsolutePath(), Duration.ofMinutes(2), "python3", "-m", "venv", venv.toString());
-            assertEquals(0, create.exit(), "python3 -m venv: " + create.out());
-            Run install = RestConformanceIT.run(
-                    Path.of(".").toAbsolutePath(),
-                    Duration.ofMinutes(10),
-                    venv.resolve("bin/pip").toString(),
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "-r",
-                    Path.of("schemathesis/requirements.txt").toAbsolutePath().toString());
-            assertEquals(0, install.exit(), "pip install schemathesis: " + install.out());
-        }
-        return executable;
+        return PythonVenv.ensure("schemathesis-venv", "schemathesis/requirements.txt", "schemathesis", "--version")
+                .resolve("bin/schemathesis");
     }
 }

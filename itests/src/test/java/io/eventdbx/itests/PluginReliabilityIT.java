@@ -8,13 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,80 +48,6 @@ class PluginReliabilityIT {
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, what + " within " + seconds + " s");
             Thread.sleep(50); // polling a condition with a deadline
-        }
-    }
-
-    /** A TCP receiver that can go down and come back on the same port; keeps every line. */
-    static final class Receiver implements AutoCloseable {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        private final int port;
-        private volatile ServerSocket server;
-        private final List<Socket> connections = new CopyOnWriteArrayList<>();
-
-        Receiver() throws IOException {
-            ServerSocket first = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            this.port = first.getLocalPort();
-            listen(first);
-        }
-
-        int port() {
-            return port;
-        }
-
-        void up() throws IOException {
-            ServerSocket s = new ServerSocket();
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-            listen(s);
-        }
-
-        void down() throws IOException {
-            server.close();
-            for (Socket c : connections) {
-                c.close();
-            }
-            connections.clear();
-        }
-
-        private void listen(ServerSocket s) {
-            server = s;
-            Thread acceptor = new Thread(() -> {
-                while (!s.isClosed()) {
-                    try {
-                        Socket c = s.accept();
-                        connections.add(c);
-                        Thread reader = new Thread(() -> {
-                            try (BufferedReader in = new BufferedReader(
-                                    new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
-                                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                                    lines.add(line);
-                                }
-                            } catch (IOException ignored) {
-                                // closed
-                            }
-                        });
-                        reader.setDaemon(true);
-                        reader.start();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        Set<String> eventIds() {
-            Set<String> out = new HashSet<>();
-            for (String line : lines) {
-                out.add(parse(line).path("metadata").path("event_id").asText());
-            }
-            return out;
-        }
-
-        @Override
-        public void close() throws IOException {
-            down();
         }
     }
 
@@ -224,11 +146,11 @@ class PluginReliabilityIT {
         });
         http.start();
         List<String> acknowledged = new ArrayList<>();
-        try (Receiver a = new Receiver();
-                Receiver b = new Receiver();
-                Receiver c = new Receiver()) {
+        try (TcpLineReceiver a = new TcpLineReceiver();
+                TcpLineReceiver b = new TcpLineReceiver();
+                TcpLineReceiver c = new TcpLineReceiver()) {
             assertEquals(0, dbx.run("start").exit());
-            for (Receiver r : List.of(a, b, c)) {
+            for (TcpLineReceiver r : List.of(a, b, c)) {
                 assertEquals(
                         0,
                         dbx.run(
@@ -269,7 +191,7 @@ class PluginReliabilityIT {
                 acknowledged.addAll(load.acknowledged);
             }
             assertEquals(0, dbx.run("start").exit());
-            for (Receiver r : List.of(a, b, c)) {
+            for (TcpLineReceiver r : List.of(a, b, c)) {
                 await(
                         () -> r.eventIds().containsAll(acknowledged),
                         acknowledged.size() + " acknowledged events at tcp-" + r.port(),
@@ -299,7 +221,7 @@ class PluginReliabilityIT {
         Dbx dbx = new Dbx(temp);
         RestClient api = new RestClient(dbx.httpPort);
         String admin = token(dbx, "--group", "ops", "--user", "root", "--action", "admin");
-        try (Receiver r = new Receiver()) {
+        try (TcpLineReceiver r = new TcpLineReceiver()) {
             assertEquals(0, dbx.run("start").exit());
             assertEquals(
                     0,

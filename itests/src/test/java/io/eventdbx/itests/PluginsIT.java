@@ -8,13 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,56 +46,6 @@ class PluginsIT {
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, what + " within 60 s");
             Thread.sleep(20); // polling a condition with a deadline
-        }
-    }
-
-    /** A TCP receiver that keeps every line it is sent. */
-    static final class LineReceiver implements AutoCloseable {
-        final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        private final Thread acceptor;
-
-        LineReceiver() throws IOException {
-            acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket s = server.accept();
-                        Thread reader = new Thread(() -> {
-                            try (BufferedReader in = new BufferedReader(
-                                    new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
-                                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                                    lines.add(line);
-                                }
-                            } catch (IOException ignored) {
-                                // the sender went away
-                            }
-                        });
-                        reader.setDaemon(true);
-                        reader.start();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        Set<String> eventIds() {
-            Set<String> out = new HashSet<>();
-            for (String line : lines) {
-                out.add(parse(line).path("metadata").path("event_id").asText());
-            }
-            return out;
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
         }
     }
 
@@ -143,7 +90,7 @@ class PluginsIT {
             exchange.close();
         });
         http.start();
-        try (LineReceiver tcp = new LineReceiver()) {
+        try (TcpLineReceiver tcp = new TcpLineReceiver()) {
             assertEquals(0, dbx.run("start").exit());
             // bad input: clear errors, nothing created
             Dbx.Result noPort = dbx.run("plugin", "config", "tcp", "--name", "feed", "--host", "127.0.0.1");

@@ -41,38 +41,8 @@ class ProcessPluginIT {
 
     /** pycapnp in a virtual environment under target/, pinned by itests/plugins/requirements.txt. */
     private static Path python() throws IOException, InterruptedException {
-        Path venv = Path.of("target/pycapnp-venv").toAbsolutePath();
-        Path python = venv.resolve("bin/python");
-        if (!Files.isExecutable(venv.resolve("bin/pip")) || !hasCapnp(python)) {
-            RestConformanceIT.Run create = RestConformanceIT.run(
-                    Path.of(".").toAbsolutePath(), Duration.ofMinutes(2), "python3", "-m", "venv", venv.toString());
-            assertEquals(0, create.exit(), "python3 -m venv: " + create.out());
-            RestConformanceIT.Run install = RestConformanceIT.run(
-                    Path.of(".").toAbsolutePath(),
-                    Duration.ofMinutes(10),
-                    venv.resolve("bin/pip").toString(),
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "-r",
-                    Path.of("plugins/requirements.txt").toAbsolutePath().toString());
-            assertEquals(0, install.exit(), "pip install pycapnp: " + install.out());
-        }
-        return python;
-    }
-
-    private static boolean hasCapnp(Path python) throws IOException, InterruptedException {
-        if (!Files.isExecutable(python)) {
-            return false;
-        }
-        return RestConformanceIT.run(
-                                Path.of(".").toAbsolutePath(),
-                                Duration.ofMinutes(1),
-                                python.toString(),
-                                "-c",
-                                "import capnp")
-                        .exit()
-                == 0;
+        return PythonVenv.ensure("pycapnp-venv", "plugins/requirements.txt", "python", "-c", "import capnp")
+                .resolve("bin/python");
     }
 
     private static String sha256(Path file) throws Exception {

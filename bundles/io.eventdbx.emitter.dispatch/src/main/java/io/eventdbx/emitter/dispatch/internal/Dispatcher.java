@@ -6,7 +6,6 @@ import io.eventdbx.api.EventStore;
 import io.eventdbx.api.EventStoreException;
 import io.eventdbx.api.IssuedBy;
 import io.eventdbx.api.Page;
-import io.eventdbx.api.Subscription;
 import io.eventdbx.emitter.api.Delivery;
 import io.eventdbx.emitter.api.Emitter;
 import io.eventdbx.emitter.api.EmitterFactory;
@@ -49,7 +48,6 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     private final Map<String, String> configErrors = new ConcurrentHashMap<>();
     private volatile Settings settings;
-    private final Subscription signals;
 
     /**
      * Starts every instance of the file.
@@ -70,16 +68,6 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
                 startInstance(config);
             }
         }
-        // one subscription wakes every instance when events become durable; it delivers nothing itself
-        this.signals = deliver
-                ? store.subscribe(
-                        store.durablePosition() + 1,
-                        event -> {
-                            instances.values().forEach(Instance::signal);
-                            return false;
-                        },
-                        event -> {})
-                : null;
     }
 
     void updateSettings(Settings next) {
@@ -433,9 +421,6 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
 
     @Override
     public void close() {
-        if (signals != null) {
-            signals.close();
-        }
         for (Instance instance : instances.values()) {
             instance.close();
         }

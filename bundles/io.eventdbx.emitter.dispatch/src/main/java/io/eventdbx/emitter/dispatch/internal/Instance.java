@@ -74,6 +74,7 @@ final class Instance implements AutoCloseable {
     // owned by the thread
     private Emitter opened;
     private long position;
+    private LogStream stream; // where new events come from (deliver mode only)
     private final TreeMap<Long, Job> pending = new TreeMap<>();
     private final Map<String, Integer> blocked = new HashMap<>();
     private long dead;
@@ -210,6 +211,19 @@ final class Instance implements AutoCloseable {
             LOG.error("plugin {}: cannot read its cursor and queue; it does not deliver", name, e);
             return;
         }
+        if (deliver) {
+            stream = new LogStream(store, position, this::signal);
+        }
+        try {
+            loop();
+        } finally {
+            if (stream != null) {
+                stream.close();
+            }
+        }
+    }
+
+    private void loop() {
         while (running) {
             runCommands();
             boolean worked = false;
@@ -356,12 +370,7 @@ final class Instance implements AutoCloseable {
         if (pending.size() >= MAX_PENDING || System.currentTimeMillis() < intakePausedUntil) {
             return false;
         }
-        long durable = store.durablePosition();
-        if (position > durable) {
-            return false;
-        }
-        int take = (int) Math.min(BATCH, durable - position + 1);
-        List<EventRecord> events = store.log(position, take);
+        List<EventRecord> events = stream.peek(position, BATCH);
         if (events.isEmpty()) {
             return false;
         }
@@ -411,6 +420,7 @@ final class Instance implements AutoCloseable {
         if (i > 0) {
             position = events.get(i - 1).position() + 1;
             queue.putCursor(batch, name, position);
+            stream.consumeThrough(position - 1);
         }
         queue.write(batch);
         return i > 0;
@@ -460,12 +470,9 @@ final class Instance implements AutoCloseable {
             }
             event = found.get(0);
         } else {
-            if (position > store.durablePosition()) {
-                unreachable = false; // nothing to probe with: the next event will tell
-                return false;
-            }
-            List<EventRecord> next = store.log(position, 1);
+            List<EventRecord> next = stream.peek(position, 1);
             if (next.isEmpty()) {
+                unreachable = false; // nothing to probe with: the next event will tell
                 return false;
             }
             event = next.get(0);
@@ -501,6 +508,7 @@ final class Instance implements AutoCloseable {
             }
             position = event.position() + 1;
             queue.putCursor(batch, name, position);
+            stream.consumeThrough(event.position());
         }
         queue.write(batch);
         return true;

@@ -20,32 +20,54 @@ final class Protocol {
 
     private Protocol() {}
 
+    /** What capnpc-java generates per struct as a nested {@code Factory} class, once for all four. */
+    static final class Factory<B extends StructBuilder, R extends StructReader> extends StructFactory<B, R> {
+
+        interface Builders<B> {
+            B make(SegmentBuilder segment, int data, int pointers, int dataSize, short pointerCount);
+        }
+
+        interface Readers<R> {
+            R make(SegmentReader segment, int data, int pointers, int dataSize, short pointerCount, int nesting);
+        }
+
+        private final StructSize size;
+        private final Builders<B> builders;
+        private final Readers<R> readers;
+        private final java.util.function.Function<B, R> asReader;
+
+        Factory(StructSize size, Builders<B> builders, Readers<R> readers, java.util.function.Function<B, R> asReader) {
+            this.size = size;
+            this.builders = builders;
+            this.readers = readers;
+            this.asReader = asReader;
+        }
+
+        @Override
+        public R constructReader(SegmentReader s, int data, int ptrs, int dataSize, short ptrCount, int nest) {
+            return readers.make(s, data, ptrs, dataSize, ptrCount, nest);
+        }
+
+        @Override
+        public B constructBuilder(SegmentBuilder s, int data, int ptrs, int dataSize, short ptrCount) {
+            return builders.make(s, data, ptrs, dataSize, ptrCount);
+        }
+
+        @Override
+        public StructSize structSize() {
+            return size;
+        }
+
+        @Override
+        public R asReader(B builder) {
+            return asReader.apply(builder);
+        }
+    }
+
     /** {@code struct Hello { token @0 :Text; name @1 :Text; }}: no data, 2 pointers. */
     static final class Hello {
-        static final StructSize SIZE = new StructSize((short) 0, (short) 2);
-        static final Factory FACTORY = new Factory();
-
-        static final class Factory extends StructFactory<Builder, Reader> {
-            @Override
-            public Reader constructReader(SegmentReader s, int data, int ptrs, int dataSize, short ptrCount, int nest) {
-                return new Reader(s, data, ptrs, dataSize, ptrCount, nest);
-            }
-
-            @Override
-            public Builder constructBuilder(SegmentBuilder s, int data, int ptrs, int dataSize, short ptrCount) {
-                return new Builder(s, data, ptrs, dataSize, ptrCount);
-            }
-
-            @Override
-            public StructSize structSize() {
-                return SIZE;
-            }
-
-            @Override
-            public Reader asReader(Builder b) {
-                return b.asReader();
-            }
-        }
+        static final Factory<Builder, Reader> FACTORY =
+                new Factory<>(new StructSize((short) 0, (short) 2), Builder::new, Reader::new, Builder::asReader);
 
         static final class Builder extends StructBuilder {
             Builder(SegmentBuilder s, int data, int ptrs, int dataSize, short ptrCount) {
@@ -86,31 +108,9 @@ final class Protocol {
 
     /** {@code struct Event}: position (word 0), version (word 1); 5 text pointers. */
     static final class Event {
-        static final StructSize SIZE = new StructSize((short) 2, (short) 5);
-        static final Factory FACTORY = new Factory();
+        static final Factory<Builder, Reader> FACTORY =
+                new Factory<>(new StructSize((short) 2, (short) 5), Builder::new, Reader::new, Builder::asReader);
         static final StructList.Factory<Builder, Reader> LIST = new StructList.Factory<>(FACTORY);
-
-        static final class Factory extends StructFactory<Builder, Reader> {
-            @Override
-            public Reader constructReader(SegmentReader s, int data, int ptrs, int dataSize, short ptrCount, int nest) {
-                return new Reader(s, data, ptrs, dataSize, ptrCount, nest);
-            }
-
-            @Override
-            public Builder constructBuilder(SegmentBuilder s, int data, int ptrs, int dataSize, short ptrCount) {
-                return new Builder(s, data, ptrs, dataSize, ptrCount);
-            }
-
-            @Override
-            public StructSize structSize() {
-                return SIZE;
-            }
-
-            @Override
-            public Reader asReader(Builder b) {
-                return b.asReader();
-            }
-        }
 
         static final class Builder extends StructBuilder {
             Builder(SegmentBuilder s, int data, int ptrs, int dataSize, short ptrCount) {
@@ -168,30 +168,8 @@ final class Protocol {
 
     /** {@code struct Batch { events @0 :List(Event); }}: no data, 1 pointer. */
     static final class Batch {
-        static final StructSize SIZE = new StructSize((short) 0, (short) 1);
-        static final Factory FACTORY = new Factory();
-
-        static final class Factory extends StructFactory<Builder, Reader> {
-            @Override
-            public Reader constructReader(SegmentReader s, int data, int ptrs, int dataSize, short ptrCount, int nest) {
-                return new Reader(s, data, ptrs, dataSize, ptrCount, nest);
-            }
-
-            @Override
-            public Builder constructBuilder(SegmentBuilder s, int data, int ptrs, int dataSize, short ptrCount) {
-                return new Builder(s, data, ptrs, dataSize, ptrCount);
-            }
-
-            @Override
-            public StructSize structSize() {
-                return SIZE;
-            }
-
-            @Override
-            public Reader asReader(Builder b) {
-                return b.asReader();
-            }
-        }
+        static final Factory<Builder, Reader> FACTORY =
+                new Factory<>(new StructSize((short) 0, (short) 1), Builder::new, Reader::new, Builder::asReader);
 
         static final class Builder extends StructBuilder {
             Builder(SegmentBuilder s, int data, int ptrs, int dataSize, short ptrCount) {
@@ -220,30 +198,8 @@ final class Protocol {
 
     /** {@code struct Ack}: retryAfterMillis (word 0), delivered and outcome (word 1, 32-bit slots 2 and 3), reason. */
     static final class Ack {
-        static final StructSize SIZE = new StructSize((short) 2, (short) 1);
-        static final Factory FACTORY = new Factory();
-
-        static final class Factory extends StructFactory<Builder, Reader> {
-            @Override
-            public Reader constructReader(SegmentReader s, int data, int ptrs, int dataSize, short ptrCount, int nest) {
-                return new Reader(s, data, ptrs, dataSize, ptrCount, nest);
-            }
-
-            @Override
-            public Builder constructBuilder(SegmentBuilder s, int data, int ptrs, int dataSize, short ptrCount) {
-                return new Builder(s, data, ptrs, dataSize, ptrCount);
-            }
-
-            @Override
-            public StructSize structSize() {
-                return SIZE;
-            }
-
-            @Override
-            public Reader asReader(Builder b) {
-                return b.asReader();
-            }
-        }
+        static final Factory<Builder, Reader> FACTORY =
+                new Factory<>(new StructSize((short) 2, (short) 1), Builder::new, Reader::new, Builder::asReader);
 
         static final class Builder extends StructBuilder {
             Builder(SegmentBuilder s, int data, int ptrs, int dataSize, short ptrCount) {
