@@ -1,5 +1,9 @@
 package ${package};
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.eventdbx.emitter.api.EmitterContract;
 import io.eventdbx.emitter.api.EmitterFactory;
 import java.io.IOException;
@@ -7,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The emitter contract of EventDBX (from the emitter API's test jar), against a real file. */
+/**
+ * The emitter contract of EventDBX (from the emitter API's test jar, whose tests this class inherits), against a real
+ * file, and this type's own rules.
+ */
 class EmitterFactoryImplTest extends EmitterContract {
 
     @TempDir
@@ -34,5 +42,14 @@ class EmitterFactoryImplTest extends EmitterContract {
     protected List<String> received() throws IOException {
         Path file = dir.resolve("events.jsonl");
         return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    }
+
+    @Test
+    void theOptionsAreTheConfigurationTypeAndARelativePathIsRefused() {
+        assertEquals(2, factory().options().size());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> factory().create("x", Map.of("path", List.of("relative/events.jsonl"))));
+        assertTrue(e.getMessage().contains("--path"), e.getMessage());
     }
 }
