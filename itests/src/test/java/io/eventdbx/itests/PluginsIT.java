@@ -218,14 +218,26 @@ class PluginsIT {
             String deadId = entry.path("event_id").asText();
             assertEquals("hook", entry.path("plugin").asText());
             assertTrue(entry.path("last_error").asText().startsWith("HTTP 500: receiver is down"), q.toString());
+            // queue clear asks first: anything but y/yes drops nothing
+            long deadBefore = q.path("dead").asLong();
+            Dbx.Result declined = dbx.runWithInput("n\n", "queue", "clear");
+            assertEquals(1, declined.exit(), declined.toString());
+            assertTrue(declined.out().contains("[y/N]"), declined.toString());
+            assertTrue(declined.err().contains("nothing cleared"), declined.toString());
+            assertTrue(queue(dbx).path("dead").asLong() >= deadBefore, "declining dropped nothing");
             httpStatus.set(204);
             Dbx.Result retry = dbx.run("queue", "retry", "--event-id", deadId);
             assertEquals(0, retry.exit(), retry.toString());
             await(
                     () -> httpBodies.stream().anyMatch(b -> b.contains(deadId)),
                     "the retried event at the http receiver");
-            Dbx.Result clear = dbx.run("queue", "clear", "--yes");
+            Dbx.Result clear = dbx.runWithInput("y\n", "queue", "clear");
             assertEquals(0, clear.exit(), clear.toString());
+            assertTrue(clear.out().contains("dead event(s) dropped"), clear.toString());
+            assertEquals(0, queue(dbx).path("dead").asLong(), "a confirmed clear drops every dead event");
+            Dbx.Result again = dbx.run("queue", "clear", "--yes");
+            assertEquals(0, again.exit(), again.toString());
+            assertTrue(again.out().contains("0 dead event(s) dropped"), again.toString());
             Dbx.Result test = dbx.run("plugin", "test");
             assertEquals(0, test.exit(), test.toString());
             Dbx.Result remove = dbx.run("plugin", "remove", "feed");

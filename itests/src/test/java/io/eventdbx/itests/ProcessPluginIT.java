@@ -2,6 +2,7 @@ package io.eventdbx.itests;
 
 import static io.eventdbx.itests.RestClient.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,6 +109,40 @@ class ProcessPluginIT {
                     "--json");
             assertEquals(0, install.exit(), install.toString());
             assertTrue(JSON.readTree(install.out()).path("binary").asText().endsWith("/recorder"), install.out());
+            // the same bundle from an http URL; a URL that answers 404 is a clear error, nothing installed
+            com.sun.net.httpserver.HttpServer files =
+                    com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            byte[] archiveBytes = Files.readAllBytes(archive);
+            files.createContext("/recorder.tar.gz", exchange -> {
+                exchange.sendResponseHeaders(200, archiveBytes.length);
+                exchange.getResponseBody().write(archiveBytes);
+                exchange.close();
+            });
+            files.start();
+            try {
+                String base = "http://127.0.0.1:" + files.getAddress().getPort();
+                Dbx.Result fromUrl = dbx.run(
+                        "plugin",
+                        "install",
+                        "recorder",
+                        "1.0.1",
+                        "--source",
+                        base + "/recorder.tar.gz",
+                        "--checksum",
+                        sha256(archive),
+                        "--json");
+                assertEquals(0, fromUrl.exit(), fromUrl.toString());
+                assertTrue(
+                        JSON.readTree(fromUrl.out()).path("binary").asText().contains("/recorder/1.0.1/"),
+                        fromUrl.out());
+                Dbx.Result missing =
+                        dbx.run("plugin", "install", "recorder", "1.0.2", "--source", base + "/missing.tar.gz");
+                assertEquals(1, missing.exit(), missing.toString());
+                assertTrue(missing.err().contains("404"), missing.toString());
+                assertFalse(Files.exists(dbx.dataDir.resolve("plugins/recorder/1.0.2")), "nothing installed");
+            } finally {
+                files.stop(0);
+            }
             Dbx.Result notInstalled = dbx.run(
                     "plugin",
                     "config",

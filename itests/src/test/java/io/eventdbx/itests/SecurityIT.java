@@ -195,6 +195,9 @@ class SecurityIT {
                     new Command("list", false, false, "aggregate", "list"),
                     new Command("events", false, false, "events"),
                     new Command("token list", false, false, "token", "list"),
+                    new Command("schema list", false, false, "schema", "list"),
+                    new Command("plugin list", false, false, "plugin", "list"),
+                    new Command("queue", false, false, "queue"),
                     new Command("config", false, true, "config"),
                     new Command("bundle list", false, true, "bundle", "list"),
                     new Command("status", false, true, "status"));
@@ -243,6 +246,30 @@ class SecurityIT {
                                     failures.entrySet().stream()
                                             .map(e -> e.getKey() + ": " + e.getValue())
                                             .toList()));
+
+            // each administrative command needs its own action, and that action lets in nothing else
+            String pluginManager = token(dbx, "--group", "g", "--user", "ops", "--action", "plugin.manage");
+            String schemaReader = token(dbx, "--group", "g", "--user", "modeler", "--action", "schema.read");
+            String tokenManager = token(dbx, "--group", "g", "--user", "keys", "--action", "token.manage");
+            Map<String, Integer> expected = new LinkedHashMap<>();
+            expected.put(pluginManager + " plugin list", 0);
+            expected.put(pluginManager + " queue", 0);
+            expected.put(pluginManager + " token list", DENIED);
+            expected.put(pluginManager + " schema list", DENIED);
+            expected.put(schemaReader + " schema list", 0);
+            expected.put(schemaReader + " schema create ward --events admitted", DENIED);
+            expected.put(schemaReader + " plugin list", DENIED);
+            expected.put(tokenManager + " token list", 0);
+            expected.put(tokenManager + " queue", DENIED);
+            expected.put(tokenManager + " schema list", DENIED);
+            for (Map.Entry<String, Integer> e : expected.entrySet()) {
+                String[] words = e.getKey().split(" ");
+                Run run = as(server, words[0], java.util.Arrays.copyOfRange(words, 1, words.length));
+                assertEquals((int) e.getValue(), run.exit(), e.getKey().substring(words[0].length()) + ": " + run);
+                if (e.getValue() == DENIED) {
+                    assertTrue(run.err().contains("forbidden"), run.toString());
+                }
+            }
 
             Run expired = as(server, expiring, "aggregate", "list");
             assertTrue(expired.err().contains("expired"), expired.toString());

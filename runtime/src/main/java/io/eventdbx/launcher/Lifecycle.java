@@ -348,7 +348,7 @@ final class Lifecycle {
                 try (ControlClient client = token != null
                         ? ControlClient.connect(running.get().controlAddress(), token, 5_000)
                         : connect(dir, running.get())) {
-                    return client.execute(argv, out, err);
+                    return client.execute(argv, in, out, err);
                 }
             }
             Map<String, Object> request =

@@ -46,6 +46,16 @@ public interface EventAccess {
     Principal authenticateBearer(String authorizationHeader);
 
     /**
+     * Refuses unless the caller may act in an administrative area: the one check behind {@code dbx token}, {@code
+     * dbx schema}, {@code dbx plugin}, {@code dbx queue} and whatever network surface offers the same.
+     *
+     * @param caller who asks
+     * @param area what it wants to administer
+     * @throws Refusal UNAUTHENTICATED if there is no caller, FORBIDDEN if its token does not allow the area
+     */
+    void authorize(Principal caller, Administration area);
+
+    /**
      * Every current schema (needs {@code schema.read}).
      *
      * @param caller who asks

@@ -1,5 +1,6 @@
 package io.eventdbx.access.internal;
 
+import io.eventdbx.access.api.Administration;
 import io.eventdbx.access.api.EventAccess;
 import io.eventdbx.access.api.EventFilter;
 import io.eventdbx.access.api.LogPage;
@@ -111,6 +112,18 @@ public final class EventAccessComponent implements EventAccess {
     }
 
     // ------------------------------------------------------------------ schemas
+
+    @Override
+    public void authorize(Principal caller, Administration area) {
+        requireGlobal(
+                caller,
+                switch (area) {
+                    case TOKENS -> Actions.TOKEN_MANAGE;
+                    case SCHEMA_READ -> Actions.SCHEMA_READ;
+                    case SCHEMA_WRITE -> Actions.SCHEMA_WRITE;
+                    case PLUGINS -> Actions.PLUGIN_MANAGE;
+                });
+    }
 
     @Override
     public List<Map<String, Object>> schemas(Principal caller) {
@@ -402,7 +415,7 @@ public final class EventAccessComponent implements EventAccess {
         check(caller, who -> who.require(action, Actions.aggregate(aggregateType, aggregateId)));
     }
 
-    /** Refuses unless the caller may do an action that is not about one aggregate (schema reads). */
+    /** Refuses unless the caller may do an action that is not about one aggregate (administration). */
     private static void requireGlobal(Principal caller, String action) {
         check(caller, who -> who.require(action, null));
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eventdbx.access.api.Administration;
 import io.eventdbx.access.api.Refusal;
 import io.eventdbx.access.api.Refusal.Code;
 import io.eventdbx.api.AppendRequest;
@@ -166,6 +167,30 @@ class EventAccessComponentTest {
         // commitStaged needs append on every staged aggregate
         refused(Code.FORBIDDEN, () -> access.commitStaged(auditor));
         assertFalse(access.commitStaged(writer).isEmpty());
+    }
+
+    @Test
+    void eachAdministrativeAreaNeedsItsOwnActionAndNothingElseLetsIn() {
+        Map<Administration, String> needs = Map.of(
+                Administration.TOKENS, "token.manage",
+                Administration.SCHEMA_READ, "schema.read",
+                Administration.SCHEMA_WRITE, "schema.write",
+                Administration.PLUGINS, "plugin.manage");
+        assertEquals(Administration.values().length, needs.size(), "every area is in this test");
+        for (Administration area : Administration.values()) {
+            access.authorize(admin, area);
+            // resources do not matter for administration: an empty list still lets the action in
+            access.authorize(tokens.authenticate(issue(null, null, List.of(needs.get(area)), List.of())), area);
+            List<String> others = needs.values().stream()
+                    .filter(action -> !action.equals(needs.get(area)))
+                    .collect(java.util.stream.Collectors.toList());
+            others.add("aggregate.read");
+            others.add("aggregate.append");
+            Principal everythingElse = tokens.authenticate(issue(null, null, others, List.of("*")));
+            Refusal refusal = refused(Code.FORBIDDEN, () -> access.authorize(everythingElse, area));
+            assertTrue(refusal.getMessage().contains(needs.get(area)), refusal.getMessage());
+            refused(Code.UNAUTHENTICATED, () -> access.authorize(null, area));
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.eventdbx.command.support;
 
+import io.eventdbx.access.api.Refusal;
 import io.eventdbx.command.api.CommandContext;
 import io.eventdbx.command.api.CommandException;
 import io.eventdbx.command.api.ExitCodes;
@@ -89,10 +90,32 @@ public final class CommandRunner {
         return ExitCodes.OK;
     }
 
+    /**
+     * The exit code of each refusal of the door: the one place the launcher's commands decide it. Bad input
+     * (including a payload that breaks its schema or its size limit) is a usage error; no or a refused token is
+     * unauthenticated; an action the token does not allow, or a spent allowance, is denied; everything else is a
+     * failure.
+     *
+     * @param code the refusal's code
+     * @return the exit code
+     */
+    public static int exitCode(Refusal.Code code) {
+        return switch (code) {
+            case INVALID_ARGUMENT, SCHEMA_VIOLATION, PAYLOAD_TOO_LARGE -> ExitCodes.USAGE;
+            case UNAUTHENTICATED -> ExitCodes.UNAUTHENTICATED;
+            case FORBIDDEN, WRITE_LIMIT_REACHED -> ExitCodes.DENIED;
+            case NOT_FOUND, CONFLICT, NOT_EMPTY, ARCHIVED, INTEGRITY, UNAVAILABLE -> ExitCodes.FAILURE;
+        };
+    }
+
     private static int reportFailure(Exception ex, PrintWriter err) {
         if (ex instanceof CommandException ce) {
             err.println("error: " + ce.getMessage());
             return ce.exitCode();
+        }
+        if (ex instanceof Refusal refusal) {
+            err.println("error: " + refusal.getMessage());
+            return exitCode(refusal.code());
         }
         if (ex instanceof TokenException te) {
             err.println("error: " + te.getMessage());

@@ -14,7 +14,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -305,11 +304,11 @@ public final class ControlServer {
             switch (request.type()) {
                 case Frame.EXEC: {
                     List<String> argv = Frame.decodeStrings(request.payload());
+                    CommandInput stdin = new CommandInput();
                     return watched(
                             in,
-                            () -> dispatcher.dispatch(
-                                    argv,
-                                    new SimpleCommandContext(stdout, stderr, InputStream.nullInputStream(), caller)));
+                            stdin,
+                            () -> dispatcher.dispatch(argv, new SimpleCommandContext(stdout, stderr, stdin, caller)));
                 }
                 case Frame.SHELL: {
                     return dispatcher.shell(new SimpleCommandContext(stdout, stderr, new FrameInputStream(in), caller));
@@ -324,22 +323,30 @@ public final class ControlServer {
     }
 
     /**
-     * Runs a command while a watcher reads the connection: the launcher sends nothing more once it sent the command,
-     * so the read ends only when the launcher goes away (Ctrl-C, a killed process), and then the command's thread is
-     * interrupted. A long-running command ({@code dbx events --follow}) stops there instead of holding its thread.
+     * Runs a command while a watcher reads the connection: after the command the launcher sends only its standard
+     * input (STDIN frames, then STDIN_EOF), so the read ends when the launcher goes away (Ctrl-C, a killed process),
+     * and then the command's thread is interrupted. A long-running command ({@code dbx events --follow}) stops there
+     * instead of holding its thread.
      */
-    private int watched(DataInputStream in, java.util.function.IntSupplier command) {
+    private int watched(DataInputStream in, CommandInput stdin, java.util.function.IntSupplier command) {
         Thread worker = Thread.currentThread();
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         Thread watcher = new Thread(
                 () -> {
                     try {
-                        while (in.read() >= 0) {
-                            // the launcher sends no input with a command: drop anything that comes
+                        while (true) {
+                            Frame frame = Frame.read(in, ControlProtocol.MAX_FRAME);
+                            if (frame.type() == Frame.STDIN) {
+                                stdin.offer(frame.payload());
+                            } else if (frame.type() == Frame.STDIN_EOF) {
+                                stdin.end();
+                            }
+                            // nothing else is sent during a command: anything else is dropped
                         }
                     } catch (IOException gone) {
-                        // the connection broke: the same as an end
+                        // the launcher went away (or broke the protocol): the same as an end
                     }
+                    stdin.end();
                     synchronized (running) {
                         if (running.get()) {
                             worker.interrupt();

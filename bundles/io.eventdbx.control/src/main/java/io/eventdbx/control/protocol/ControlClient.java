@@ -128,7 +128,28 @@ public final class ControlClient implements Closeable {
      * @throws IOException if the connection fails before the command finishes
      */
     public int execute(List<String> args, OutputStream stdout, OutputStream stderr) throws IOException {
-        Frame.send(out, Frame.EXEC, Frame.encodeStrings(args));
+        return execute(args, InputStream.nullInputStream(), stdout, stderr);
+    }
+
+    /**
+     * Runs one command on the server with standard input: what {@code stdin} gives is sent as the command reads
+     * on (a confirmation prompt such as {@code dbx queue clear}'s), then its end.
+     *
+     * @param args the command word and its arguments
+     * @param stdin the command's input
+     * @param stdout where the command's standard output goes
+     * @param stderr where its standard error goes
+     * @return the command's exit code
+     * @throws IOException if the connection fails before the command finishes
+     */
+    public int execute(List<String> args, InputStream stdin, OutputStream stdout, OutputStream stderr)
+            throws IOException {
+        synchronized (out) {
+            Frame.send(out, Frame.EXEC, Frame.encodeStrings(args));
+        }
+        Thread feeder = new Thread(() -> feed(stdin), "dbx-exec-stdin");
+        feeder.setDaemon(true);
+        feeder.start();
         return pump(stdout, stderr);
     }
 
@@ -143,7 +164,9 @@ public final class ControlClient implements Closeable {
      * @throws IOException if the connection fails
      */
     public int shell(InputStream stdin, OutputStream stdout, OutputStream stderr) throws IOException {
-        Frame.send(out, Frame.SHELL, new byte[0]);
+        synchronized (out) {
+            Frame.send(out, Frame.SHELL, new byte[0]);
+        }
         Thread feeder = new Thread(() -> feed(stdin), "dbx-shell-stdin");
         feeder.setDaemon(true);
         feeder.start();

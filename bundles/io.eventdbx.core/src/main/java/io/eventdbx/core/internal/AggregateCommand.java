@@ -578,21 +578,9 @@ public final class AggregateCommand implements DbxCommand {
         }
     }
 
-    /**
-     * The exit code of each refusal: the one place the launcher's commands decide it. Bad input (including a payload
-     * that breaks its schema or its size limit) is a usage error; no or a refused token is unauthenticated; an action
-     * the token does not allow, or a spent allowance, is denied; everything else is a failure.
-     *
-     * @param code the refusal's code
-     * @return the exit code
-     */
+    /** The exit code of each refusal (the launcher's one table, in {@link CommandRunner#exitCode}). */
     static int exitCode(Refusal.Code code) {
-        return switch (code) {
-            case INVALID_ARGUMENT, SCHEMA_VIOLATION, PAYLOAD_TOO_LARGE -> ExitCodes.USAGE;
-            case UNAUTHENTICATED -> ExitCodes.UNAUTHENTICATED;
-            case FORBIDDEN, WRITE_LIMIT_REACHED -> ExitCodes.DENIED;
-            case NOT_FOUND, CONFLICT, NOT_EMPTY, ARCHIVED, INTEGRITY, UNAVAILABLE -> ExitCodes.FAILURE;
-        };
+        return CommandRunner.exitCode(code);
     }
 
     /** The value of a durable write: the refusal it failed with, as it is. */

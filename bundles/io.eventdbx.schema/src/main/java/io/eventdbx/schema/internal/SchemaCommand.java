@@ -1,12 +1,13 @@
 package io.eventdbx.schema.internal;
 
+import io.eventdbx.access.api.Administration;
+import io.eventdbx.access.api.EventAccess;
 import io.eventdbx.command.api.CommandCapability;
 import io.eventdbx.command.api.CommandContext;
 import io.eventdbx.command.api.DbxCommand;
 import io.eventdbx.command.api.UsageException;
 import io.eventdbx.command.support.CommandRunner;
 import io.eventdbx.command.support.JsonOption;
-import io.eventdbx.token.api.Actions;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,16 +35,19 @@ import picocli.CommandLine.Parameters;
 public final class SchemaCommand implements DbxCommand {
 
     private final SchemaRegistry registry;
+    private final EventAccess door;
     private final CommandRunner runner = new CommandRunner();
 
     /**
      * Creates the command.
      *
      * @param schemas the registry
+     * @param door the access service, which decides who may read and change schemas
      */
     @Activate
-    public SchemaCommand(@Reference SchemaComponent schemas) {
+    public SchemaCommand(@Reference SchemaComponent schemas, @Reference EventAccess door) {
         this.registry = schemas.registry();
+        this.door = door;
     }
 
     @Override
@@ -105,8 +109,7 @@ public final class SchemaCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            String action = writes() ? Actions.SCHEMA_WRITE : Actions.SCHEMA_READ;
-            context.caller().require(action, null);
+            door.authorize(context.caller(), writes() ? Administration.SCHEMA_WRITE : Administration.SCHEMA_READ);
             try {
                 Object result = run();
                 return result instanceof Schema s ? registry.view(s) : result;

@@ -1,12 +1,13 @@
 package io.eventdbx.token.internal;
 
+import io.eventdbx.access.api.Administration;
+import io.eventdbx.access.api.EventAccess;
 import io.eventdbx.command.api.CommandCapability;
 import io.eventdbx.command.api.CommandContext;
 import io.eventdbx.command.api.DbxCommand;
 import io.eventdbx.command.api.UsageException;
 import io.eventdbx.command.support.CommandRunner;
 import io.eventdbx.command.support.JsonOption;
-import io.eventdbx.token.api.Actions;
 import io.eventdbx.token.api.IssuedToken;
 import io.eventdbx.token.api.TokenInfo;
 import io.eventdbx.token.api.TokenRequest;
@@ -35,16 +36,19 @@ import picocli.CommandLine.Option;
 public final class TokenCommand implements DbxCommand {
 
     private final TokenService tokens;
+    private final EventAccess door;
     private final CommandRunner runner = new CommandRunner();
 
     /**
      * Creates the command.
      *
      * @param tokens the token service
+     * @param door the access service, which decides who may manage tokens
      */
     @Activate
-    public TokenCommand(@Reference TokenService tokens) {
+    public TokenCommand(@Reference TokenService tokens, @Reference EventAccess door) {
         this.tokens = tokens;
+        this.door = door;
     }
 
     @Override
@@ -57,8 +61,8 @@ public final class TokenCommand implements DbxCommand {
         return runner.run("dbx token", commandLine, context, args);
     }
 
-    private static void requireManage(CommandContext context) {
-        context.caller().require(Actions.TOKEN_MANAGE, null);
+    private void requireManage(CommandContext context) {
+        door.authorize(context.caller(), Administration.TOKENS);
     }
 
     private static Map<String, Object> view(TokenInfo info) {

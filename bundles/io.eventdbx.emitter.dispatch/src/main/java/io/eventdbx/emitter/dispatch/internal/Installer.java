@@ -70,6 +70,8 @@ final class Installer {
         }
         Path staging = null;
         Path downloaded = null;
+        // a version folder this call made is removed again when nothing gets installed in it
+        Path madeFolder = Files.exists(folder.getParent()) ? null : folder.getParent();
         try {
             Files.createDirectories(folder.getParent());
             Path file;
@@ -104,6 +106,7 @@ final class Installer {
             }
             Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
             staging = null;
+            madeFolder = null;
             return new InstalledPlugin(
                     plugin,
                     version,
@@ -120,6 +123,9 @@ final class Installer {
                 }
                 if (downloaded != null) {
                     Files.deleteIfExists(downloaded);
+                }
+                if (madeFolder != null) {
+                    Files.deleteIfExists(madeFolder); // only if empty: anything else in it is not ours to drop
                 }
             } catch (IOException ignored) {
                 // best effort: a leftover temporary folder starts with '.', never a version's target

@@ -1,5 +1,7 @@
 package io.eventdbx.emitter.dispatch.internal;
 
+import io.eventdbx.access.api.Administration;
+import io.eventdbx.access.api.EventAccess;
 import io.eventdbx.command.api.CommandCapability;
 import io.eventdbx.command.api.CommandContext;
 import io.eventdbx.command.api.CommandException;
@@ -10,7 +12,6 @@ import io.eventdbx.command.support.JsonOption;
 import io.eventdbx.emitter.api.EmitterFactory;
 import io.eventdbx.emitter.api.PluginAdmin;
 import io.eventdbx.emitter.api.PluginException;
-import io.eventdbx.token.api.Actions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,16 +42,19 @@ import picocli.CommandLine.Unmatched;
 public final class PluginCommand implements DbxCommand {
 
     private final PluginAdmin admin;
+    private final EventAccess door;
     private final CommandRunner runner = new CommandRunner();
 
     /**
      * Creates the command.
      *
      * @param admin the dispatcher
+     * @param door the access service, which decides who may manage plugins
      */
     @Activate
-    public PluginCommand(@Reference PluginAdmin admin) {
+    public PluginCommand(@Reference PluginAdmin admin, @Reference EventAccess door) {
         this.admin = admin;
+        this.door = door;
     }
 
     @Override
@@ -69,8 +73,8 @@ public final class PluginCommand implements DbxCommand {
     }
 
     /** Runs a dispatcher call, turning its refusal into the command's exit code (one table for every command). */
-    static <T> T call(CommandContext context, Supplier<T> action) {
-        context.caller().require(Actions.PLUGIN_MANAGE, null);
+    static <T> T call(EventAccess door, CommandContext context, Supplier<T> action) {
+        door.authorize(context.caller(), Administration.PLUGINS);
         try {
             return action.get();
         } catch (PluginException e) {
@@ -139,8 +143,8 @@ public final class PluginCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            PluginAdmin.InstalledPlugin installed =
-                    PluginCommand.call(context, () -> admin.install(plugin, version, source, bin, checksum, force));
+            PluginAdmin.InstalledPlugin installed = PluginCommand.call(
+                    door, context, () -> admin.install(plugin, version, source, bin, checksum, force));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("plugin", installed.plugin());
             out.put("version", installed.version());
@@ -188,7 +192,7 @@ public final class PluginCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            return view(PluginCommand.call(context, () -> {
+            return view(PluginCommand.call(door, context, () -> {
                 Map<String, List<String>> options = parseOptions(type, rest);
                 return admin.configure(type, name, options, disable);
             }));
@@ -253,7 +257,7 @@ public final class PluginCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            return view(PluginCommand.call(context, () -> on ? admin.enable(name) : admin.disable(name)));
+            return view(PluginCommand.call(door, context, () -> on ? admin.enable(name) : admin.disable(name)));
         }
     }
 
@@ -273,7 +277,7 @@ public final class PluginCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            PluginCommand.call(context, () -> {
+            PluginCommand.call(door, context, () -> {
                 admin.remove(name);
                 return null;
             });
@@ -297,7 +301,7 @@ public final class PluginCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            return PluginCommand.call(context, admin::list).stream()
+            return PluginCommand.call(door, context, admin::list).stream()
                     .map(PluginCommand::view)
                     .toList();
         }
@@ -319,7 +323,7 @@ public final class PluginCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            Map<String, String> results = PluginCommand.call(context, admin::test);
+            Map<String, String> results = PluginCommand.call(door, context, admin::test);
             if (results.values().stream().anyMatch(r -> !r.equals("ok"))) {
                 results.forEach((name, result) -> context.out().println(name + ": " + result));
                 throw new CommandException("a plugin failed its test", ExitCodes.FAILURE, null);
@@ -351,7 +355,7 @@ public final class PluginCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            long queued = PluginCommand.call(context, () -> admin.replay(name, type, id));
+            long queued = PluginCommand.call(door, context, () -> admin.replay(name, type, id));
             return queued + " event(s) queued for plugin " + name;
         }
     }
@@ -370,7 +374,7 @@ public final class PluginCommand implements DbxCommand {
         @Override
         public Object call() {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (PluginAdmin.TypeInfo t : PluginCommand.call(context, admin::types)) {
+            for (PluginAdmin.TypeInfo t : PluginCommand.call(door, context, admin::types)) {
                 Map<String, Object> type = new LinkedHashMap<>();
                 type.put("type", t.type());
                 type.put("description", t.description());

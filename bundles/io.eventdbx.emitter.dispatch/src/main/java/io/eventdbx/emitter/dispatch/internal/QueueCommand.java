@@ -1,5 +1,7 @@
 package io.eventdbx.emitter.dispatch.internal;
 
+import io.eventdbx.access.api.Administration;
+import io.eventdbx.access.api.EventAccess;
 import io.eventdbx.command.api.CommandCapability;
 import io.eventdbx.command.api.CommandContext;
 import io.eventdbx.command.api.CommandException;
@@ -35,16 +37,19 @@ import picocli.CommandLine.Option;
 public final class QueueCommand implements DbxCommand {
 
     private final PluginAdmin admin;
+    private final EventAccess door;
     private final CommandRunner runner = new CommandRunner();
 
     /**
      * Creates the command.
      *
      * @param admin the dispatcher
+     * @param door the access service, which decides who may manage plugins
      */
     @Activate
-    public QueueCommand(@Reference PluginAdmin admin) {
+    public QueueCommand(@Reference PluginAdmin admin, @Reference EventAccess door) {
         this.admin = admin;
+        this.door = door;
     }
 
     @Override
@@ -71,7 +76,7 @@ public final class QueueCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            List<PluginAdmin.QueueEntry> entries = PluginCommand.call(context, admin::queue);
+            List<PluginAdmin.QueueEntry> entries = PluginCommand.call(door, context, admin::queue);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put(
                     "pending",
@@ -117,7 +122,7 @@ public final class QueueCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            context.caller().require(io.eventdbx.token.api.Actions.PLUGIN_MANAGE, null);
+            door.authorize(context.caller(), Administration.PLUGINS);
             if (!yes) {
                 context.out().print("Drop every dead plugin event from the queue? [y/N] ");
                 context.out().flush();
@@ -134,7 +139,7 @@ public final class QueueCommand implements DbxCommand {
                             "nothing cleared (confirm with y, or pass --yes)", ExitCodes.FAILURE, null);
                 }
             }
-            int cleared = PluginCommand.call(context, admin::clearDead);
+            int cleared = PluginCommand.call(door, context, admin::clearDead);
             return cleared + " dead event(s) dropped";
         }
     }
@@ -155,7 +160,7 @@ public final class QueueCommand implements DbxCommand {
 
         @Override
         public Object call() {
-            int revived = PluginCommand.call(context, () -> admin.retry(eventId));
+            int revived = PluginCommand.call(door, context, () -> admin.retry(eventId));
             if (eventId != null && revived == 0) {
                 throw new CommandException(
                         "no dead event has id " + Dispatcher.printable(eventId) + "; see dbx queue",

@@ -131,6 +131,7 @@ class InstallerTest {
         assertTrue(traversal.getMessage().contains("outside"), traversal.getMessage());
         assertFalse(Files.exists(data().resolve("plugins/escaped")));
         assertFalse(Files.exists(PluginLayout.folder(data(), "bad", "1")));
+        assertFalse(Files.exists(PluginLayout.folder(data(), "bad", "1").getParent()), "no empty version folder");
 
         Path binary = dir.resolve("raw");
         Files.writeString(binary, "#!/bin/sh\n");
