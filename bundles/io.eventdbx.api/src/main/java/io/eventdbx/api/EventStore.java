@@ -64,6 +64,23 @@ public interface EventStore {
     }
 
     /**
+     * Appends several events in one atomic write, in order: all of them are written or none is (the way a commit
+     * of staged events is). Events may go to one aggregate or to many; a later event sees the earlier ones (its
+     * expected version counts them). A retried event id in the batch is answered with its original record and
+     * writes nothing. The charge is paid once per event written, in the same atomic batch.
+     *
+     * @param requests the events, 1 or more
+     * @param charge what each event costs its writer, or null for nothing
+     * @return the durable records, in the order of the requests; fails with the refusal of the first event that
+     *     could not be written (its position in the batch in the detail {@code index}), and then nothing is written
+     * @since 1.7
+     */
+    default CompletionStage<List<EventRecord>> appendAllAsync(List<AppendRequest> requests, WriteCharge charge) {
+        return CompletableFuture.failedFuture(new EventStoreException(
+                EventStoreException.Code.UNAVAILABLE, "this store cannot append a batch atomically"));
+    }
+
+    /**
      * Creates an aggregate with no events (version 0).
      *
      * @param aggregateType the type

@@ -87,6 +87,18 @@ public interface EventAccess {
     CompletionStage<EventRecord> append(Principal caller, AppendRequest request);
 
     /**
+     * Appends several events in one atomic write, all or none, each attributed to the caller, who must be allowed to
+     * append to every aggregate of the batch. A limited token pays one write per event written, in the same batch.
+     *
+     * @param caller who asks
+     * @param requests the events, in order (1 to 10,000)
+     * @return the durable records in order; the stage fails with a {@link Refusal} whose detail {@code index} names
+     *     the event refused, and then nothing is written
+     * @throws Refusal for what is refused before the batch is queued
+     */
+    CompletionStage<List<EventRecord>> appendAll(Principal caller, List<AppendRequest> requests);
+
+    /**
      * Validates an event and queues it in the store instead of appending it; attributed like {@link #append}.
      *
      * @param caller who asks

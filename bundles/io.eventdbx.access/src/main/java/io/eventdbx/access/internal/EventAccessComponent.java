@@ -171,6 +171,43 @@ public final class EventAccessComponent implements EventAccess {
         }
     }
 
+    @Override
+    public CompletionStage<List<EventRecord>> appendAll(Principal caller, List<AppendRequest> requests) {
+        if (requests == null || requests.isEmpty()) {
+            throw new Refusal(Refusal.Code.INVALID_ARGUMENT, "a batch needs at least one event");
+        }
+        List<AppendRequest> attributed = new java.util.ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            AppendRequest request = attributed(caller, requests.get(i));
+            try {
+                requireOn(caller, Actions.AGGREGATE_APPEND, request.aggregateType(), request.aggregateId());
+            } catch (Refusal refusal) {
+                Map<String, String> details = new java.util.LinkedHashMap<>(refusal.details());
+                details.put("index", Integer.toString(i));
+                throw new Refusal(
+                        refusal.code(),
+                        "event " + i + " of the batch: " + refusal.getMessage() + "; nothing was written",
+                        details,
+                        null);
+            }
+            attributed.add(request);
+        }
+        WriteCharge charge = charge(guard(() -> tokens.allowance(caller)));
+        try {
+            return store.appendAllAsync(attributed, charge).handle((records, failure) -> {
+                if (failure == null) {
+                    return records;
+                }
+                throw refusal(
+                        failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause()
+                                : failure);
+            });
+        } catch (RuntimeException e) {
+            throw refusal(e);
+        }
+    }
+
     /** The store's charge for a token's allowance: a spent allowance is the store's WRITE_LIMIT_REACHED. */
     private static WriteCharge charge(WriteAllowance allowance) {
         if (allowance == null) {

@@ -234,6 +234,44 @@ class EventAccessComponentTest {
         refused(Code.WRITE_LIMIT_REACHED, () -> append(one, event("p-3", "{}")));
     }
 
+    private List<EventRecord> appendAll(Principal caller, List<AppendRequest> requests) {
+        try {
+            return access.appendAll(caller, requests).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
+    }
+
+    @Test
+    void aBatchIsAuthorizedPerEventAttributedAndPaidPerEventAllOrNone() {
+        Principal limited = tokens.authenticate(issue(null, 3L, List.of(), List.of()));
+        List<EventRecord> two = appendAll(limited, List.of(event("b-1", "{}"), event("b-2", "{}")));
+        assertEquals(
+                List.of(new IssuedBy("clinic", "ann"), new IssuedBy("clinic", "ann")),
+                two.stream().map(EventRecord::issuedBy).toList());
+        // two more do not fit the one write left: nothing is written and nothing is taken
+        Refusal spent = refused(
+                Code.WRITE_LIMIT_REACHED, () -> appendAll(limited, List.of(event("b-3", "{}"), event("b-4", "{}"))));
+        assertEquals("1", spent.details().get("index"), spent.getMessage());
+        refused(Code.NOT_FOUND, () -> access.get(admin, "patient", "b-3"));
+        appendAll(limited, List.of(event("b-3", "{}")));
+        refused(Code.WRITE_LIMIT_REACHED, () -> appendAll(limited, List.of(event("b-5", "{}"))));
+
+        Principal scoped =
+                tokens.authenticate(issue(null, null, List.of("aggregate.append"), List.of("aggregate:patient:s-*")));
+        Refusal forbidden =
+                refused(Code.FORBIDDEN, () -> appendAll(scoped, List.of(event("s-1", "{}"), event("x-1", "{}"))));
+        assertEquals("1", forbidden.details().get("index"));
+        refused(Code.NOT_FOUND, () -> access.get(admin, "patient", "s-1"));
+        refused(Code.UNAUTHENTICATED, () -> appendAll(null, List.of(event("s-1", "{}"))));
+        refused(Code.INVALID_ARGUMENT, () -> appendAll(scoped, List.of()));
+        assertEquals(
+                2,
+                appendAll(scoped, List.of(event("s-1", "{}"), event("s-1", "{}")))
+                        .get(1)
+                        .version());
+    }
+
     @Test
     void listingsShowOnlyWhatTheCallerMayReadAndPagesAreCapped() {
         for (String id : List.of("a", "b", "c", "d", "e", "f", "g")) {

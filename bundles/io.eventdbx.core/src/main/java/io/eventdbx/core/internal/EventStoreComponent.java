@@ -188,6 +188,26 @@ public final class EventStoreComponent implements EventStore {
     }
 
     @Override
+    public CompletionStage<List<EventRecord>> appendAllAsync(
+            List<AppendRequest> requests, io.eventdbx.api.WriteCharge charge) {
+        StoreObserver told = observer;
+        if (told == null) {
+            return engine.appendAllAsync(requests, charge);
+        }
+        long started = System.nanoTime();
+        return engine.appendAllAsync(requests, charge).whenComplete((records, error) -> {
+            if (error == null) {
+                try {
+                    long each = (System.nanoTime() - started) / Math.max(1, records.size());
+                    records.forEach(record -> told.appended(each));
+                } catch (RuntimeException e) {
+                    LOG.warn("a store observer failed; the appends it was told about are durable", e);
+                }
+            }
+        });
+    }
+
+    @Override
     public AggregateState create(String aggregateType, String aggregateId) {
         return engine.create(aggregateType, aggregateId);
     }

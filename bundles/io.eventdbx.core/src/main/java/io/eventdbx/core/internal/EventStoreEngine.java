@@ -241,6 +241,69 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
                 .thenApply(EventRecord.class::cast);
     }
 
+    /** The most events one atomic batch takes ({@link #appendAllAsync}). */
+    static final int MAX_BATCH = 10_000;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<List<EventRecord>> appendAllAsync(List<AppendRequest> requests, WriteCharge charge) {
+        if (requests == null || requests.isEmpty()) {
+            return CompletableFuture.failedFuture(
+                    new EventStoreException(Code.INVALID_ARGUMENT, "a batch needs at least one event"));
+        }
+        if (requests.size() > MAX_BATCH) {
+            return CompletableFuture.failedFuture(new EventStoreException(
+                    Code.INVALID_ARGUMENT,
+                    "a batch takes at most " + MAX_BATCH + " events, not " + requests.size(),
+                    Map.of("limit", Integer.toString(MAX_BATCH))));
+        }
+        List<Prepared> prepared = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                prepared.add(prepare(requests.get(i)));
+            } catch (EventStoreException e) {
+                return CompletableFuture.failedFuture(inBatch(e, i, requests.get(i)));
+            }
+        }
+        // One operation of the group commit: its writes go into the batch together, and all are taken back if any
+        // event is refused, so the events are written all or none.
+        return committer
+                .submitAsync(context -> {
+                    List<EventRecord> records = new ArrayList<>(prepared.size());
+                    for (int i = 0; i < prepared.size(); i++) {
+                        Object result;
+                        try {
+                            result = applyAppend(context, prepared.get(i), null, charge);
+                        } catch (EventStoreException e) {
+                            throw inBatch(e, i, requests.get(i));
+                        }
+                        if (!(result instanceof EventRecord record)) {
+                            throw inBatch(
+                                    new EventStoreException(
+                                            Code.CONFLICT,
+                                            "event_id " + requests.get(i).eventId()
+                                                    + " is used by an event not yet committed"),
+                                    i,
+                                    requests.get(i));
+                        }
+                        records.add(record);
+                    }
+                    return records;
+                })
+                .thenApply(result -> (List<EventRecord>) result);
+    }
+
+    /** A refusal of one event of a batch: which one, and that nothing of the batch was written. */
+    private static EventStoreException inBatch(EventStoreException e, int index, AppendRequest request) {
+        Map<String, String> details = new java.util.LinkedHashMap<>(e.details());
+        details.put("index", Integer.toString(index));
+        return new EventStoreException(
+                e.code(),
+                "event " + index + " of the batch (" + request.aggregateType() + "/" + request.aggregateId() + "): "
+                        + e.getMessage() + "; nothing of the batch was written",
+                details);
+    }
+
     /**
      * The deterministic part of an append from a given head: what only depends on that head, the request and the
      * time.

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.felix.http.jetty.ConnectorFactory;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiListener {
 
     /** The whiteboard servlet each enabled API ({@code api.<name>} true) must have registered before clients come. */
-    static final Map<String, String> API_SERVLETS = Map.of("api.rest", "eventdbx-rest");
+    static final Map<String, String> API_SERVLETS = Map.of("api.rest", "eventdbx-rest", "api.grpc", "eventdbx-grpc");
 
     /** Connections the kernel queues until they are accepted. */
     static final int ACCEPT_QUEUE = 1024;
@@ -159,7 +160,9 @@ public final class ApiListener {
         // character by character, and a bearer token makes the Authorization line ~600 characters: that lookup was a
         // third of the CPU of a GET (JFR profile, docs/benchmarks.md).
         http.setHeaderCacheSize(0);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // HTTP/1.1 and cleartext HTTP/2 (prior knowledge or Upgrade: h2c) on the one port: gRPC clients speak h2c.
+        ServerConnector connector =
+                new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
