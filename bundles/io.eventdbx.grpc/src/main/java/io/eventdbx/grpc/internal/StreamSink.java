@@ -17,12 +17,12 @@ import java.util.concurrent.CancellationException;
  */
 final class StreamSink implements EventSink {
 
-    private final ServerCallStreamObserver<io.eventdbx.grpc.internal.proto.EventRecord> call;
+    private final ServerCallStreamObserver<io.eventdbx.proto.api.EventRecord> call;
     private final Object lock = new Object();
     private boolean finished; // guarded by lock: no more messages may be sent on the call
     private volatile Subscription subscription;
 
-    StreamSink(ServerCallStreamObserver<io.eventdbx.grpc.internal.proto.EventRecord> call) {
+    StreamSink(ServerCallStreamObserver<io.eventdbx.proto.api.EventRecord> call) {
         this.call = call;
         call.setOnReadyHandler(this::wake);
         call.setOnCancelHandler(() -> {
@@ -52,7 +52,7 @@ final class StreamSink implements EventSink {
 
     @Override
     public void deliver(EventRecord event) throws InterruptedException {
-        io.eventdbx.grpc.internal.proto.EventRecord message = EventServiceImpl.render(event);
+        io.eventdbx.proto.api.EventRecord message = EventServiceImpl.render(event);
         synchronized (lock) {
             while (!finished && !call.isReady()) {
                 // woken by the ready handler; the timeout only guards against a readiness change seen late
