@@ -450,6 +450,36 @@ class GrpcIT {
     }
 
     @Test
+    void aGrpcBindAddressOnAnotherPortGivesGrpcItsOwnListener() throws Exception {
+        Dbx dbx = new Dbx(temp);
+        int grpcPort = Dbx.freePort();
+        java.nio.file.Files.writeString(
+                dbx.dataDir.resolve("config.toml"),
+                "\n[grpc]\nbind_addr = \"127.0.0.1:" + grpcPort + "\"\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(0, dbx.run("start").exit());
+        ManagedChannel own = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
+                .usePlaintext()
+                .build();
+        try {
+            String admin = RestClient.token(dbx, "--group", "ops", "--user", "root", "--action", "admin");
+            assertEquals(
+                    1, as(own, admin).appendEvent(event("o-1", "{}")).getEvent().getVersion());
+            RestConformanceIT.Run health =
+                    Grpcurl.run("-plaintext", "127.0.0.1:" + grpcPort, "grpc.health.v1.Health/Check");
+            assertTrue(health.out().contains("\"SERVING\""), health.out());
+            Dbx.Result status = dbx.run("status", "--json");
+            assertEquals(
+                    "127.0.0.1:" + grpcPort,
+                    JSON.readTree(status.out()).path("listeners").path("grpc").asText(),
+                    status.toString());
+        } finally {
+            own.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            dbx.run("stop");
+        }
+    }
+
+    @Test
     void withoutGrpcInApiNothingAnswersGrpc() throws Exception {
         Dbx dbx = new Dbx(temp);
         assertEquals(0, dbx.run("start", "--api", "rest").exit());

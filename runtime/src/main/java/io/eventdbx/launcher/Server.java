@@ -83,6 +83,9 @@ final class Server {
             if (!config.apis().isEmpty()) {
                 checkListenerFree(new io.eventdbx.config.BindAddress("0.0.0.0", config.port()), "HTTP API (port)");
             }
+            if (config.grpcListener().isPresent()) {
+                checkListenerFree(config.grpcListener().get(), "gRPC API ([grpc].bind_addr)");
+            }
         } catch (RuntimeException e) {
             lock.close();
             throw e;

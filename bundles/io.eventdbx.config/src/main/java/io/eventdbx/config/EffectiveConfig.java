@@ -63,6 +63,22 @@ public final class EffectiveConfig {
         return sources.getOrDefault(setting, Source.DEFAULT);
     }
 
+    /**
+     * The gRPC API's own listener, when it has one: {@code [grpc].bind_addr} set (in the file, the environment or a
+     * flag) to a port other than the HTTP {@code port}, and gRPC enabled. By default gRPC shares the HTTP listener.
+     *
+     * @return the address, or empty when gRPC is served on the HTTP listener (or not at all)
+     */
+    public java.util.Optional<BindAddress> grpcListener() {
+        if (!Boolean.TRUE.equals(values.get(Setting.API_GRPC))
+                || source(Setting.GRPC_BIND_ADDR) == Source.DEFAULT
+                || !(values.get(Setting.GRPC_BIND_ADDR) instanceof String text)) {
+            return java.util.Optional.empty();
+        }
+        BindAddress address = BindAddress.parse(Setting.GRPC_BIND_ADDR.key(), text);
+        return address.port() == port() ? java.util.Optional.empty() : java.util.Optional.of(address);
+    }
+
     /** The HTTP port. */
     public int port() {
         return (Integer) values.get(Setting.PORT);

@@ -46,6 +46,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void grpcSharesTheHttpListenerUnlessItsBindAddressNamesAnotherPort() throws Exception {
+        Path file = dir.resolve("config.toml");
+        Files.writeString(file, "port = 8080\n");
+        assertTrue(
+                ConfigLoader.load(new ConfigFile(file), Map.of(), Map.of())
+                        .grpcListener()
+                        .isEmpty(),
+                "the default 0.0.0.0:7070 does not open a listener of its own");
+        Files.writeString(file, "port = 8080\n[grpc]\nbind_addr = \"0.0.0.0:8080\"\n");
+        assertTrue(
+                ConfigLoader.load(new ConfigFile(file), Map.of(), Map.of())
+                        .grpcListener()
+                        .isEmpty(),
+                "same port");
+        Files.writeString(file, "port = 8080\n[grpc]\nbind_addr = \"127.0.0.1:7071\"\n");
+        assertEquals(
+                new BindAddress("127.0.0.1", 7071),
+                ConfigLoader.load(new ConfigFile(file), Map.of(), Map.of())
+                        .grpcListener()
+                        .orElseThrow());
+        assertTrue(
+                ConfigLoader.load(new ConfigFile(file), Map.of(), Map.of("api.grpc", "false"))
+                        .grpcListener()
+                        .isEmpty(),
+                "no gRPC, no listener");
+    }
+
+    @Test
     void errorsNameTheSource() throws Exception {
         Path file = dir.resolve("config.toml");
         Files.writeString(file, "page_limit = -3\n");

@@ -114,6 +114,7 @@ public final class ConfigTranslator {
         runtime.put("data_dir", dataDirectory.root().toString());
         runtime.put("config_file", dataDirectory.configFile().toString());
         runtime.put("mode", serverMode ? "server" : "embedded");
+        config.grpcListener().ifPresent(address -> runtime.put("grpc_listener", address.toString()));
         update(RuntimeProperties.RUNTIME_PID, runtime);
         // One configuration per component, with only the keys it reads: a change to one setting modifies (or, where
         // a component cannot take it live, reactivates) only the components that read it. The storage engine, keys,

@@ -37,7 +37,8 @@ final class RuntimeProperties {
             java.util.Map.entry("io.eventdbx.rest", java.util.List.of("data_dir")),
             java.util.Map.entry("io.eventdbx.metrics", java.util.List.of("data_dir", "memory_threshold")),
             java.util.Map.entry(
-                    "io.eventdbx.http", java.util.List.of("port", "http_host", "api.rest", "api.graphql", "api.grpc")),
+                    "io.eventdbx.http",
+                    java.util.List.of("port", "http_host", "api.rest", "api.graphql", "api.grpc", "grpc_listener")),
             java.util.Map.entry("io.eventdbx.emitter.dispatch", java.util.List.of("data_dir", "plugin_max_attempts")),
             java.util.Map.entry("io.eventdbx.emitter.process", java.util.List.of("data_dir")));
 

@@ -61,8 +61,13 @@ public final class ApiListener {
     private final int port;
     private final Set<String> required;
     private final JsonErrors errors = new JsonErrors();
+    /** gRPC's own listener ({@code [grpc].bind_addr} on another port), or null when it shares this one. */
+    private final InetSocketAddress grpcListener;
+
     private ServiceRegistration<ConnectorFactory> factory; // guarded by this
+    private ServiceRegistration<ConnectorFactory> grpcFactory; // guarded by this
     private ServiceRegistration<InetSocketAddress> endpoint; // guarded by this
+    private ServiceRegistration<InetSocketAddress> grpcEndpoint; // guarded by this
     private boolean closed; // guarded by this
     private volatile HttpServiceRuntime runtime;
 
@@ -86,6 +91,20 @@ public final class ApiListener {
             }
         });
         this.required = Set.copyOf(names);
+        Object grpc = config.get("grpc_listener");
+        this.grpcListener =
+                grpc == null || Boolean.FALSE.equals(config.get("api.grpc")) ? null : address(grpc.toString());
+    }
+
+    /** A {@code host:port} ({@code [v6]:port}) as the listener's address; host 0.0.0.0 means every interface. */
+    static InetSocketAddress address(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = Integer.parseInt(text.substring(colon + 1));
+        return host.equals("0.0.0.0") ? new InetSocketAddress(port) : InetSocketAddress.createUnresolved(host, port);
     }
 
     /** Closes the listener (Felix stops and removes the connector) and withdraws the endpoint. */
@@ -94,8 +113,12 @@ public final class ApiListener {
         closed = true;
         unregister(factory);
         factory = null;
+        unregister(grpcFactory);
+        grpcFactory = null;
         unregister(endpoint);
         endpoint = null;
+        unregister(grpcEndpoint);
+        grpcEndpoint = null;
     }
 
     @Reference(
@@ -142,12 +165,27 @@ public final class ApiListener {
         }
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("eventdbx.listener", "api");
-        factory = context.registerService(ConnectorFactory.class, this::createConnector, props);
+        factory = context.registerService(
+                ConnectorFactory.class,
+                server -> createConnector(server, host, port, (h, p) -> published("http", h, p)),
+                props);
         LOG.info("the API servlets {} are registered: opening the HTTP listener on port {}", required, port);
+        if (grpcListener != null) {
+            Hashtable<String, Object> grpcProps = new Hashtable<>();
+            grpcProps.put("eventdbx.listener", "grpc");
+            String grpcHost = grpcListener.getHostString().equals("0.0.0.0") ? null : grpcListener.getHostString();
+            grpcFactory = context.registerService(
+                    ConnectorFactory.class,
+                    server -> createConnector(
+                            server, grpcHost, grpcListener.getPort(), (h, p) -> published("grpc", h, p)),
+                    grpcProps);
+            LOG.info("opening the gRPC API's own listener on {}", grpcListener);
+        }
     }
 
-    /** Called by Felix HTTP (on every start of its Jetty) to add this listener. */
-    private Connector createConnector(Server server) {
+    /** Called by Felix HTTP (on every start of its Jetty) to add a listener. */
+    private Connector createConnector(
+            Server server, String host, int port, java.util.function.BiConsumer<String, Integer> publish) {
         server.setErrorHandler(errors);
         ServletContextHandler servletContext = server.getDescendant(ServletContextHandler.class);
         if (servletContext != null) {
@@ -172,12 +210,12 @@ public final class ApiListener {
         connector.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarted(LifeCycle event) {
-                published(connector.getHost(), connector.getLocalPort());
+                publish.accept(connector.getHost(), connector.getLocalPort());
             }
 
             @Override
             public void lifeCycleStopped(LifeCycle event) {
-                published(null, -1);
+                publish.accept(null, -1);
             }
         });
         closePlaceholders(server);
@@ -198,18 +236,30 @@ public final class ApiListener {
         }
     }
 
-    private synchronized void published(String boundHost, int boundPort) {
-        unregister(endpoint);
-        endpoint = null;
+    /** Publishes (or withdraws, on a port of -1) the bound address of the http or grpc listener. */
+    private synchronized void published(String kind, String boundHost, int boundPort) {
+        boolean http = kind.equals("http");
+        unregister(http ? endpoint : grpcEndpoint);
+        if (http) {
+            endpoint = null;
+        } else {
+            grpcEndpoint = null;
+        }
         if (closed || boundPort <= 0) {
             return;
         }
         InetSocketAddress address =
                 boundHost == null ? new InetSocketAddress(boundPort) : new InetSocketAddress(boundHost, boundPort);
         Map<String, Object> props = new LinkedHashMap<>();
-        props.put("eventdbx.endpoint", "http");
+        props.put("eventdbx.endpoint", kind);
         props.put("eventdbx.endpoint.address", (boundHost == null ? "0.0.0.0" : boundHost) + ":" + boundPort);
-        endpoint = context.registerService(InetSocketAddress.class, address, new Hashtable<>(props));
+        ServiceRegistration<InetSocketAddress> registration =
+                context.registerService(InetSocketAddress.class, address, new Hashtable<>(props));
+        if (http) {
+            endpoint = registration;
+        } else {
+            grpcEndpoint = registration;
+        }
     }
 
     private static void unregister(ServiceRegistration<?> registration) {
