@@ -5,6 +5,7 @@ import io.eventdbx.proto.api.AppendEventsRequest;
 import io.eventdbx.proto.api.EventRecord;
 import io.eventdbx.proto.api.EventServiceGrpc;
 import io.eventdbx.proto.api.SubscribeRequest;
+import io.eventdbx.proto.api.SubscribeResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -273,10 +274,12 @@ public final class GrpcLoad {
         context.run(() -> stub(0).subscribe(
                         SubscribeRequest.newBuilder().setFromPosition(1).build(), new StreamObserver<>() {
                             @Override
-                            public void onNext(EventRecord value) {
-                                lastPosition.set(value.getPosition());
-                                if (seen.incrementAndGet() == events) {
-                                    enough.countDown();
+                            public void onNext(SubscribeResponse value) {
+                                for (EventRecord event : value.getEventsList()) {
+                                    lastPosition.set(event.getPosition());
+                                    if (seen.incrementAndGet() == events) {
+                                        enough.countDown();
+                                    }
                                 }
                             }
 

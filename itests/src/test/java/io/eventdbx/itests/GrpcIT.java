@@ -17,6 +17,7 @@ import io.eventdbx.proto.api.ListAggregatesRequest;
 import io.eventdbx.proto.api.ListEventsRequest;
 import io.eventdbx.proto.api.ProveInclusionRequest;
 import io.eventdbx.proto.api.SubscribeRequest;
+import io.eventdbx.proto.api.SubscribeResponse;
 import io.eventdbx.proto.api.VerifyAggregateRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -236,15 +237,16 @@ class GrpcIT {
                                     .setFromPosition(1)
                                     .setAggregateType("patient")
                                     .build(),
-                            new ClientResponseObserver<SubscribeRequest, EventRecord>() {
+                            new ClientResponseObserver<SubscribeRequest, SubscribeResponse>() {
                                 @Override
                                 public void beforeStart(ClientCallStreamObserver<SubscribeRequest> call) {
                                     stream[0] = call;
                                 }
 
                                 @Override
-                                public void onNext(EventRecord value) {
-                                    seen.add(value);
+                                public void onNext(SubscribeResponse value) {
+                                    assertFalse(value.getEventsList().isEmpty(), "a message holds events");
+                                    seen.addAll(value.getEventsList());
                                 }
 
                                 @Override
@@ -396,8 +398,8 @@ class GrpcIT {
             List<EventRecord> seen = new CopyOnWriteArrayList<>();
             async(channel, admin).subscribe(SubscribeRequest.getDefaultInstance(), new io.grpc.stub.StreamObserver<>() {
                 @Override
-                public void onNext(EventRecord value) {
-                    seen.add(value);
+                public void onNext(SubscribeResponse value) {
+                    seen.addAll(value.getEventsList());
                 }
 
                 @Override

@@ -379,10 +379,9 @@ class SecurityIT {
                     dbx.run("config", "--master-key", "a-long-master-secret-1", "--dek", "a-long-data-key-secret-1");
             assertEquals(0, rotate.exit(), rotate.toString());
             assertFalse(rotate.out().contains("a-long"), "no secret in the output: " + rotate);
-            assertEquals(
-                    0,
-                    dbx.run("aggregate", "apply", "patient", "p-1", "updated", "--field", "note=" + marker)
-                            .exit());
+            Dbx.Result afterRotation =
+                    dbx.run("aggregate", "apply", "patient", "p-1", "updated", "--field", "note=" + marker);
+            assertEquals(0, afterRotation.exit(), afterRotation.toString());
             assertEquals(
                     0, dbx.run("config", "--dek", "a-long-data-key-secret-2").exit());
         } finally {

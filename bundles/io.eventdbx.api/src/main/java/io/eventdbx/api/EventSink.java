@@ -20,6 +20,15 @@ public interface EventSink {
     void deliver(EventRecord event) throws Exception;
 
     /**
+     * Every durable event the subscription knows of has been delivered, and it now waits for the next commit: a sink
+     * that buffers events (to send them in batches) sends what it holds here. Called once per wait, not per event.
+     *
+     * @throws Exception to end the subscription
+     * @since 1.7
+     */
+    default void caughtUp() throws Exception {}
+
+    /**
      * The subscription ended: closed by its owner (cause null), the store stopped, or {@link #deliver} threw.
      *
      * @param cause why, or null when it was closed

@@ -136,13 +136,21 @@ final class Subscriptions implements AutoCloseable {
         private void run() {
             Throwable ended = null;
             try {
+                boolean toldCaughtUp = false;
                 while (!stopped) {
                     long durable = committer.durablePosition();
                     if (next > durable) {
+                        if (!toldCaughtUp) {
+                            // once per wait: a batching sink sends what it holds (then look again before parking)
+                            sink.caughtUp();
+                            toldCaughtUp = true;
+                            continue;
+                        }
                         // woken by the next durable batch; the timeout only guards against a lost wake-up
                         LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
                         continue;
                     }
+                    toldCaughtUp = false;
                     deliver(Math.min(durable, next + PAGE - 1));
                 }
                 ended = stopCause;

@@ -117,6 +117,36 @@ class SubscriptionsTest {
     }
 
     @Test
+    void aSinkHearsWhenItHasEverythingOncePerWaitAfterTheEventsBeforeIt() throws Exception {
+        for (int i = 0; i < 600; i++) {
+            store.append(event("order", "c-" + (i % 7), "placed"));
+        }
+        List<String> calls = new CopyOnWriteArrayList<>();
+        Subscription subscription = store.subscribe(1, e -> true, new EventSink() {
+            @Override
+            public void deliver(EventRecord event) {
+                calls.add("event " + event.position());
+            }
+
+            @Override
+            public void caughtUp() {
+                calls.add("caught up");
+            }
+        });
+        await(() -> calls.contains("caught up"), "the catch-up");
+        assertEquals(601, calls.indexOf("caught up") + 1, "after all 600 stored events, once: " + calls.size());
+        store.append(event("order", "c-1", "paid"));
+        await(() -> calls.size() == 603, "the live event and the next wait");
+        assertEquals(List.of("event 601", "caught up"), calls.subList(601, 603));
+        subscription.close();
+        assertEquals(
+                1,
+                calls.subList(0, 601).stream()
+                        .filter(c -> c.equals("caught up"))
+                        .count());
+    }
+
+    @Test
     void aSlowSubscriberNeverSlowsAppendsAndCatchesUpFromTheStore() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<EventRecord> seen = new CopyOnWriteArrayList<>();

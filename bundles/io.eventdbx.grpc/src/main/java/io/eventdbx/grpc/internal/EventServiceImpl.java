@@ -32,6 +32,7 @@ import io.eventdbx.proto.api.ProveConsistencyRequest;
 import io.eventdbx.proto.api.ProveInclusionRequest;
 import io.eventdbx.proto.api.Snapshot;
 import io.eventdbx.proto.api.SubscribeRequest;
+import io.eventdbx.proto.api.SubscribeResponse;
 import io.eventdbx.proto.api.VerifyAggregateRequest;
 import io.eventdbx.proto.api.VerifyAggregateResponse;
 import io.eventdbx.token.api.Principal;
@@ -47,10 +48,17 @@ import java.util.function.Function;
 final class EventServiceImpl extends EventServiceGrpc.EventServiceImplBase {
 
     private final EventAccess door;
+    private final java.util.concurrent.Executor answers;
     private final java.util.Set<StreamSink> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    EventServiceImpl(EventAccess door) {
+    /**
+     * @param door the access service
+     * @param answers where durable writes are answered: not on the store's commit thread that completes them, whose
+     *     time is every writer's
+     */
+    EventServiceImpl(EventAccess door, java.util.concurrent.Executor answers) {
         this.door = door;
+        this.answers = answers;
     }
 
     /** Ends every open {@code Subscribe} stream with UNAVAILABLE (the surface is stopping). */
@@ -114,7 +122,7 @@ final class EventServiceImpl extends EventServiceGrpc.EventServiceImplBase {
             reply.onError(Statuses.of(refusal));
             return;
         }
-        whenDurable(written, reply, record -> AppendEventResponse.newBuilder()
+        whenDurable(written, reply, answers, record -> AppendEventResponse.newBuilder()
                 .setEvent(render(record))
                 .build());
     }
@@ -140,29 +148,35 @@ final class EventServiceImpl extends EventServiceGrpc.EventServiceImplBase {
             reply.onError(Statuses.of(refusal));
             return;
         }
-        whenDurable(written, reply, records -> {
+        whenDurable(written, reply, answers, records -> {
             AppendEventsResponse.Builder out = AppendEventsResponse.newBuilder();
             records.forEach(record -> out.addEvents(render(record)));
             return out.build();
         });
     }
 
-    /** Answers once the write is durable, from the committer's thread: no request thread waits for the sync. */
+    /** Answers once the write is durable, on the answering executor: no request thread waits for the sync. */
     private static <T, A> void whenDurable(
-            java.util.concurrent.CompletionStage<T> written, StreamObserver<A> reply, Function<T, A> render) {
-        written.whenComplete((result, failure) -> {
-            if (failure == null) {
-                reply.onNext(render.apply(result));
-                reply.onCompleted();
-                return;
-            }
-            Throwable cause =
-                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            reply.onError(
-                    cause instanceof Refusal refusal
-                            ? Statuses.of(refusal)
-                            : Statuses.of(new Refusal(Refusal.Code.UNAVAILABLE, "the write failed: " + cause)));
-        });
+            java.util.concurrent.CompletionStage<T> written,
+            StreamObserver<A> reply,
+            java.util.concurrent.Executor answers,
+            Function<T, A> render) {
+        written.whenCompleteAsync(
+                (result, failure) -> {
+                    if (failure == null) {
+                        reply.onNext(render.apply(result));
+                        reply.onCompleted();
+                        return;
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause()
+                            : failure;
+                    reply.onError(
+                            cause instanceof Refusal refusal
+                                    ? Statuses.of(refusal)
+                                    : Statuses.of(new Refusal(Refusal.Code.UNAVAILABLE, "the write failed: " + cause)));
+                },
+                answers);
     }
 
     @Override
@@ -230,8 +244,8 @@ final class EventServiceImpl extends EventServiceGrpc.EventServiceImplBase {
     }
 
     @Override
-    public void subscribe(SubscribeRequest request, StreamObserver<EventRecord> reply) {
-        StreamSink sink = new StreamSink((ServerCallStreamObserver<EventRecord>) reply);
+    public void subscribe(SubscribeRequest request, StreamObserver<SubscribeResponse> reply) {
+        StreamSink sink = new StreamSink((ServerCallStreamObserver<SubscribeResponse>) reply);
         io.eventdbx.api.Subscription subscription;
         try {
             subscription = door.subscribe(
@@ -245,6 +259,11 @@ final class EventServiceImpl extends EventServiceGrpc.EventServiceImplBase {
                         @Override
                         public void deliver(io.eventdbx.api.EventRecord event) throws Exception {
                             sink.deliver(event);
+                        }
+
+                        @Override
+                        public void caughtUp() throws Exception {
+                            sink.caughtUp();
                         }
 
                         @Override

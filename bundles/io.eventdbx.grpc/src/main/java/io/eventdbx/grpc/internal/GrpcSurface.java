@@ -41,6 +41,10 @@ public final class GrpcSurface {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcSurface.class);
 
     private final HealthStatusManager health = new HealthStatusManager();
+    /** Threads that answer durable writes. */
+    static final int ANSWER_THREADS = 2;
+
+    private final java.util.concurrent.ExecutorService answers;
     private final EventServiceImpl service;
     private final ServiceRegistration<Servlet> registration;
 
@@ -54,7 +58,19 @@ public final class GrpcSurface {
     public GrpcSurface(BundleContext context, @Reference EventAccess door) {
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus("dbx.api.EventService", ServingStatus.SERVING);
-        service = new EventServiceImpl(door);
+        // Two threads answer durable writes (a container thread answers REST's): the commit thread only hands over.
+        answers = new java.util.concurrent.ThreadPoolExecutor(
+                ANSWER_THREADS,
+                ANSWER_THREADS,
+                0,
+                java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "dbx-grpc-answer");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        service = new EventServiceImpl(door, answers);
         // Calls run on the container's request thread, as REST's do: no call blocks (an append is answered from the
         // committer once durable, a subscription has its own thread), and a hop to another pool per call cost more
         // CPU than the call itself on two cores.
@@ -78,6 +94,7 @@ public final class GrpcSurface {
     void deactivate() {
         health.enterTerminalState();
         service.shutdown();
+        answers.shutdown(); // what is queued is still answered, then the threads end
         try {
             registration.unregister();
         } catch (IllegalStateException alreadyGone) {

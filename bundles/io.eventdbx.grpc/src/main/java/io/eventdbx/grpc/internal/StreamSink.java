@@ -4,25 +4,33 @@ import io.eventdbx.access.api.Refusal;
 import io.eventdbx.api.EventRecord;
 import io.eventdbx.api.EventSink;
 import io.eventdbx.api.Subscription;
+import io.eventdbx.proto.api.SubscribeResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.CancellationException;
 
 /**
- * One {@code Subscribe} stream: the door's subscription delivers on its own thread, and this sink waits while the
- * client's flow-control window is full, so a slow client holds back only its own subscription (which then reads the
- * log instead of the committer's memory) and never buffers more than one message here. The subscription ends when
- * the client cancels, when the surface stops ({@code UNAVAILABLE}: reconnect), or with the door's refusal (a revoked
- * token).
+ * One {@code Subscribe} stream. The door's subscription delivers on its own thread; this sink gathers events into one
+ * message until it holds {@link #MAX_EVENTS} or {@link #MAX_BYTES}, or the subscription has caught up (then what it
+ * holds goes at once, so a live event waits for no other). Each message is one HTTP/2 write instead of one per
+ * event. While the client's flow-control window is full the sink waits, so a slow client holds back only its own
+ * subscription (which then reads the log instead of the committer's memory) and never more than one message is
+ * buffered here. The stream ends when the client cancels, when the surface stops ({@code UNAVAILABLE}: reconnect), or
+ * with the door's refusal (a revoked token).
  */
 final class StreamSink implements EventSink {
 
-    private final ServerCallStreamObserver<io.eventdbx.proto.api.EventRecord> call;
+    static final int MAX_EVENTS = 1_000;
+    static final int MAX_BYTES = 1 << 20;
+
+    private final ServerCallStreamObserver<SubscribeResponse> call;
     private final Object lock = new Object();
+    private SubscribeResponse.Builder pending = SubscribeResponse.newBuilder(); // only the subscription's thread
+    private int pendingBytes;
     private boolean finished; // guarded by lock: no more messages may be sent on the call
     private volatile Subscription subscription;
 
-    StreamSink(ServerCallStreamObserver<io.eventdbx.proto.api.EventRecord> call) {
+    StreamSink(ServerCallStreamObserver<SubscribeResponse> call) {
         this.call = call;
         call.setOnReadyHandler(this::wake);
         call.setOnCancelHandler(() -> {
@@ -53,6 +61,24 @@ final class StreamSink implements EventSink {
     @Override
     public void deliver(EventRecord event) throws InterruptedException {
         io.eventdbx.proto.api.EventRecord message = EventServiceImpl.render(event);
+        pending.addEvents(message);
+        pendingBytes += message.getSerializedSize();
+        if (pending.getEventsCount() >= MAX_EVENTS || pendingBytes >= MAX_BYTES) {
+            send();
+        }
+    }
+
+    @Override
+    public void caughtUp() throws InterruptedException {
+        if (pending.getEventsCount() > 0) {
+            send();
+        }
+    }
+
+    private void send() throws InterruptedException {
+        SubscribeResponse message = pending.build();
+        pending = SubscribeResponse.newBuilder();
+        pendingBytes = 0;
         synchronized (lock) {
             while (!finished && !call.isReady()) {
                 // woken by the ready handler; the timeout only guards against a readiness change seen late
