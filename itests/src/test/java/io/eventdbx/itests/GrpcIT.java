@@ -69,6 +69,41 @@ class GrpcIT {
         return EventServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
+    /** A unary method that sends and receives raw bytes: for requests no generated stub would make. */
+    private static io.grpc.MethodDescriptor<byte[], byte[]> raw(String fullName) {
+        io.grpc.MethodDescriptor.Marshaller<byte[]> bytes = new io.grpc.MethodDescriptor.Marshaller<>() {
+            @Override
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(java.io.InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        return io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(fullName)
+                .setRequestMarshaller(bytes)
+                .setResponseMarshaller(bytes)
+                .build();
+    }
+
+    private static byte[] call(
+            ManagedChannel channel, String token, io.grpc.MethodDescriptor<byte[], byte[]> method, byte[] body) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        io.grpc.Channel authorized =
+                io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+        return io.grpc.stub.ClientCalls.blockingUnaryCall(
+                authorized, method, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), body);
+    }
+
     private static ManagedChannel channel(Dbx dbx) {
         return NettyChannelBuilder.forAddress("127.0.0.1", dbx.httpPort)
                 .usePlaintext()
@@ -380,6 +415,33 @@ class GrpcIT {
             assertEquals(
                     "ok",
                     as(channel, null).health(HealthRequest.getDefaultInstance()).getStatus());
+
+            // what no generated stub sends: an unknown method, bytes that are no message, a message over the limit
+            io.grpc.MethodDescriptor<byte[], byte[]> unknown = raw("dbx.api.EventService/Nope");
+            StatusRuntimeException nope =
+                    assertThrows(StatusRuntimeException.class, () -> call(channel, admin, unknown, new byte[0]));
+            assertEquals(Status.Code.UNIMPLEMENTED, nope.getStatus().getCode(), nope.toString());
+            io.grpc.MethodDescriptor<byte[], byte[]> append = raw("dbx.api.EventService/AppendEvent");
+            StatusRuntimeException garbage = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> call(channel, admin, append, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02}));
+            assertEquals(Status.Code.INVALID_ARGUMENT, garbage.getStatus().getCode(), garbage.toString());
+            assertTrue(garbage.getStatus().getDescription().contains("AppendEvent"), garbage.toString());
+            assertFalse(String.valueOf(garbage.getStatus().getDescription()).contains("\tat "), garbage.toString());
+            byte[] overLimit =
+                    event("g-1", "{\"x\":\"" + "y".repeat(5 << 20) + "\"}").toByteArray();
+            StatusRuntimeException limit =
+                    assertThrows(StatusRuntimeException.class, () -> call(channel, admin, append, overLimit));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, limit.getStatus().getCode(), limit.toString());
+            refused(
+                    Status.Code.NOT_FOUND,
+                    "NOT_FOUND",
+                    () -> root.getAggregate(GetAggregateRequest.newBuilder()
+                            .setAggregateType("patient")
+                            .setAggregateId("g-1")
+                            .build()));
+            // the server is fine after all that
+            assertEquals(1, root.appendEvent(event("g-2", "{}")).getEvent().getVersion());
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             dbx.run("stop");

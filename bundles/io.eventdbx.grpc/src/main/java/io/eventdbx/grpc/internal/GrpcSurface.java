@@ -76,7 +76,7 @@ public final class GrpcSurface {
         // CPU than the call itself on two cores.
         GrpcServlet servlet = new ServletServerBuilder()
                 .directExecutor()
-                .addService(ServerInterceptors.intercept(service, new BearerInterceptor()))
+                .addService(MalformedRequests.guard(ServerInterceptors.intercept(service, new BearerInterceptor())))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(ProtoReflectionService.newInstance())
