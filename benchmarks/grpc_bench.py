@@ -25,12 +25,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rest_vs_postgres import (POST_LUA, PAYLOAD_JSON, Postgres, free_port, load_generator_cpu, need, process_cpu,
-                              run, with_cpu, wrk)
+from rest_vs_postgres import (POST_LUA, PAYLOAD_JSON, Postgres, dbx_server, load_generator_cpu, need, process_cpu,
+                              run, server_pid, server_token, start_server, with_cpu, wrk)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -120,38 +119,19 @@ def main():
     args = parser.parse_args()
     need("wrk", "apt-get install wrk")
     cp = classpath()
-    dbx = os.path.abspath(args.dbx)
     work = tempfile.mkdtemp(prefix="dbx-grpc-bench-")
-    data = os.path.join(work, "data")
-    os.makedirs(data)
-    port = free_port()
-    with open(os.path.join(data, "config.toml"), "w") as f:
-        f.write(f'port = {port}\n[socket]\nbind_addr = "127.0.0.1:0"\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTDBX_")}
-    env["HOME"] = work
-    base = [dbx, "--data-dir", data]
-    url = f"http://127.0.0.1:{port}"
+    data, env, base, url = dbx_server(args.dbx, work)
+    port = int(url.rsplit(":", 1)[1])
     pg = Postgres(work)
     r = {}
     try:
-        run(base + ["start"], env=env)
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/health", timeout=2).read()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise SystemExit("the server's /health did not answer within 60 s")
-                time.sleep(0.1)
-        token = json.loads(run(base + ["token", "generate", "--group", "bench", "--user", "grpc", "--json"],
-                               env=env))["token"]
+        start_server(base, env, url)
+        token = server_token(base, env, "grpc")
         post64 = os.path.join(work, "post64.lua")
         with open(post64, "w") as f:
             f.write(POST_LUA.replace("TOKEN", token).replace("PAYLOAD", PAYLOAD_JSON.replace("\\", "\\\\"))
                     .replace("AGGREGATES", "1024").replace("THREADS", "2"))
-        with open(os.path.join(data, "eventdbx.pid")) as f:
-            server = json.load(f)["pid"]
+        server = server_pid(data)
         server_cpu = lambda: process_cpu(server)
         common = dict(port=port, token=token, payload=PAYLOAD_JSON)
         # warm-up of both paths (the JIT needs ~20 s of load)

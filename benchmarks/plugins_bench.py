@@ -21,10 +21,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from rest_vs_postgres import LUA_PRELUDE, PAYLOAD_JSON, POST_LUA, free_port, need, process_cpu, run, with_cpu, wrk  # noqa: E402
+from rest_vs_postgres import (PAYLOAD_JSON, POST_LUA, dbx_server, need, process_cpu,  # noqa: E402
+                              run, server_pid, server_token, start_server, with_cpu, wrk)
 
 
 class Receiver:
@@ -108,36 +108,17 @@ def main():
     parser.add_argument("--profile", help="a JFR recording of the server while the backlog drains, to this file")
     args = parser.parse_args()
     need("wrk", "apt-get install wrk")
-    dbx = os.path.abspath(args.dbx)
     work = tempfile.mkdtemp(prefix="dbx-plugins-bench-")
-    data = os.path.join(work, "data")
-    os.makedirs(data)
-    port = free_port()
-    with open(os.path.join(data, "config.toml"), "w") as f:
-        f.write(f'port = {port}\n[socket]\nbind_addr = "127.0.0.1:0"\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTDBX_")}
-    env["HOME"] = work
-    base = [dbx, "--data-dir", data]
-    url = f"http://127.0.0.1:{port}"
+    data, env, base, url = dbx_server(args.dbx, work)
     receiver = Receiver()
     try:
-        run(base + ["start"], env=env)
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/health", timeout=2).read()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise SystemExit("the server's /health did not answer within 60 s")
-                time.sleep(0.1)
-        token = json.loads(run(base + ["token", "generate", "--group", "bench", "--user", "wrk", "--json"], env=env))["token"]
+        start_server(base, env, url)
+        token = server_token(base, env, "wrk")
         script = os.path.join(work, "post64.lua")
         with open(script, "w") as f:
             f.write(POST_LUA.replace("TOKEN", token).replace("PAYLOAD", PAYLOAD_JSON.replace("\\", "\\\\"))
                     .replace("AGGREGATES", "1024").replace("THREADS", "2"))
-        with open(os.path.join(data, "eventdbx.pid")) as f:
-            server = json.load(f)["pid"]
+        server = server_pid(data)
         server_cpu = lambda: process_cpu(server)
         wrk(url, script, 64, 30, 2)  # warm-up: the JIT and a steady store
         none = with_cpu(server_cpu, lambda: wrk(url, script, 64, args.seconds, 2))

@@ -175,6 +175,44 @@ def with_cpu(server_cpu, measure):
     return result
 
 
+def dbx_server(dbx, work):
+    """A server's own data directory under `work`, on a free port, and how to run `dbx` against it: (data, env, base
+    command, base URL). The environment drops the caller's EVENTDBX_* variables and has its own HOME."""
+    data = os.path.join(work, "data")
+    os.makedirs(data)
+    port = free_port()
+    with open(os.path.join(data, "config.toml"), "w") as f:
+        f.write(f'port = {port}\n[socket]\nbind_addr = "127.0.0.1:0"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTDBX_")}
+    env["HOME"] = work
+    return data, env, [os.path.abspath(dbx), "--data-dir", data], f"http://127.0.0.1:{port}"
+
+
+def start_server(base, env, url, jvm_options=""):
+    """`dbx start`, then waits until /health answers (JAVA_TOOL_OPTIONS, if given, reach the server only)."""
+    run(base + ["start"], env=dict(env, JAVA_TOOL_OPTIONS=jvm_options) if jvm_options else env)
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/health", timeout=2).read()
+            return
+        except OSError:
+            if time.time() > deadline:
+                raise SystemExit("the server's /health did not answer within 60 s")
+            time.sleep(0.1)
+
+
+def server_token(base, env, user, *options):
+    """A token of group bench from `dbx token generate` (options: --limit N ...)."""
+    return json.loads(run(base + ["token", "generate", "--group", "bench", "--user", user, "--json", *options],
+                          env=env))["token"]
+
+
+def server_pid(data):
+    with open(os.path.join(data, "eventdbx.pid")) as f:
+        return json.load(f)["pid"]
+
+
 class Postgres:
     def __init__(self, work):
         self.initdb = need("initdb", "apt-get install postgresql")
@@ -264,36 +302,14 @@ def main():
                         help="JAVA_TOOL_OPTIONS for the server only, e.g. a JFR recording to profile one phase")
     args = parser.parse_args()
     need("wrk", "apt-get install wrk")
-    dbx = os.path.abspath(args.dbx)
     work = tempfile.mkdtemp(prefix="dbx-rest-bench-")
-    data = os.path.join(work, "data")
-    os.makedirs(data)
-    port = free_port()
-    with open(os.path.join(data, "config.toml"), "w") as f:
-        f.write(f'port = {port}\n[socket]\nbind_addr = "127.0.0.1:0"\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTDBX_")}
-    env["HOME"] = work
-    base = [dbx, "--data-dir", data]
-    url = f"http://127.0.0.1:{port}"
+    data, env, base, url = dbx_server(args.dbx, work)
     pg = Postgres(work)
     results = {}
     try:
-        run(base + ["start"], env=dict(env, JAVA_TOOL_OPTIONS=args.server_jvm_options) if args.server_jvm_options
-            else env)
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/health", timeout=2).read()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise SystemExit("the server's /health did not answer within 60 s")
-                time.sleep(0.1)
-        token = json.loads(run(base + ["token", "generate", "--group", "bench", "--user", "wrk", "--json"],
-                               env=env))["token"]
-
-        limited = json.loads(run(base + ["token", "generate", "--group", "bench", "--user", "limited",
-                                         "--limit", "1000000000", "--json"], env=env))["token"]
+        start_server(base, env, url, args.server_jvm_options)
+        token = server_token(base, env, "wrk")
+        limited = server_token(base, env, "limited", "--limit", "1000000000")
 
         def script(template, name, aggregates, threads=2, bearer=None):
             path = os.path.join(work, name)
@@ -312,8 +328,7 @@ def main():
         # the CPU for the first 15 s); it also creates the aggregates the GET run reads.
         wrk(url, post64, 64, 30, 2)
         wrk(url, get64, 64, 10, 2)
-        with open(os.path.join(data, "eventdbx.pid")) as f:
-            server = json.load(f)["pid"]
+        server = server_pid(data)
         server_cpu = lambda: process_cpu(server)
         results["dbx_post64"] = with_cpu(server_cpu, lambda: wrk(url, post64, 64, args.seconds, 2))
         # a token with a write limit pays each append inside the group commit: against unlimited, same run

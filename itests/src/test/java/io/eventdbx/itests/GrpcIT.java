@@ -507,6 +507,24 @@ class GrpcIT {
                             .getAggregate()
                             .getVersion(),
                     "r-2 was written once, after the restart (refused before: " + outcomes + ")");
+
+            // an update in place of both gRPC bundles (new revisions, refreshed wiring): served again afterwards
+            for (String bundle : List.of("io.eventdbx.lib.grpc", "io.eventdbx.grpc")) {
+                Dbx.Result update = dbx.run("bundle", "update", bundle);
+                assertEquals(0, update.exit(), update.toString());
+            }
+            assertEquals(0, dbx.run("bundle", "refresh").exit());
+            await(
+                    () -> {
+                        try {
+                            as(channel, admin).appendEvent(event("r-3", "{}"));
+                            return true;
+                        } catch (StatusRuntimeException e) {
+                            return false;
+                        }
+                    },
+                    "gRPC answering after the update");
+            assertEquals(200, rest.get("/v1/aggregates/patient/r-3", admin).status(), "REST served throughout");
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             dbx.run("stop");

@@ -156,10 +156,15 @@ public final class EventAccessComponent implements EventAccess {
         // the store knows the event is written: a retry of a committed write (same event id) is answered there with
         // its original record before anything is taken, so it is free even when the allowance is spent.
         WriteCharge charge = charge(guard(() -> tokens.allowance(caller)));
+        return refusing(() -> store.appendAsync(attributed, charge));
+    }
+
+    /** A write's stage, whose failures (and the failure to queue it) are refusals. */
+    private static <T> CompletionStage<T> refusing(java.util.function.Supplier<CompletionStage<T>> write) {
         try {
-            return store.appendAsync(attributed, charge).handle((record, failure) -> {
+            return write.get().handle((value, failure) -> {
                 if (failure == null) {
-                    return record;
+                    return value;
                 }
                 throw refusal(
                         failure instanceof CompletionException && failure.getCause() != null
@@ -193,19 +198,7 @@ public final class EventAccessComponent implements EventAccess {
             attributed.add(request);
         }
         WriteCharge charge = charge(guard(() -> tokens.allowance(caller)));
-        try {
-            return store.appendAllAsync(attributed, charge).handle((records, failure) -> {
-                if (failure == null) {
-                    return records;
-                }
-                throw refusal(
-                        failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause()
-                                : failure);
-            });
-        } catch (RuntimeException e) {
-            throw refusal(e);
-        }
+        return refusing(() -> store.appendAllAsync(attributed, charge));
     }
 
     /** The store's charge for a token's allowance: a spent allowance is the store's WRITE_LIMIT_REACHED. */
