@@ -235,11 +235,14 @@ public final class ControlServer {
                 Frame.send(out, Frame.AUTH_OK, new byte[0]);
                 Frame request = Frame.read(in, ControlProtocol.MAX_FRAME);
                 socket.setSoTimeout(0);
-                int exit = handle(request, in, out, caller);
+                java.util.concurrent.atomic.AtomicReference<Thread> watcher =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                int exit = handle(request, in, out, caller, watcher);
                 synchronized (out) {
                     Frame.send(
                             out, Frame.EXIT, ByteBuffer.allocate(4).putInt(exit).array());
                 }
+                closeGracefully(socket, in, watcher.get());
             } finally {
                 authenticated.decrementAndGet();
             }
@@ -297,7 +300,38 @@ public final class ControlServer {
         }
     }
 
-    private int handle(Frame request, DataInputStream in, DataOutputStream out, Principal caller) throws IOException {
+    /**
+     * Ends the connection after the answer without losing it: the launcher may still be sending standard input
+     * (STDIN frames, STDIN_EOF) when the command ends, and closing a socket with unread input makes the kernel send a
+     * reset, which can reach the launcher before the EXIT frame it has not read yet. So the answer is followed by a
+     * FIN, and the socket closes once the launcher has closed its side (it does after EXIT), or after 2 s.
+     */
+    private static void closeGracefully(Socket socket, DataInputStream in, Thread watcher) {
+        try {
+            socket.shutdownOutput();
+            if (watcher != null) {
+                watcher.join(2_000); // it reads the connection until the launcher closes it
+                return;
+            }
+            socket.setSoTimeout(2_000);
+            byte[] discard = new byte[8192];
+            while (in.read(discard) >= 0) {
+                // standard input nobody reads any more
+            }
+        } catch (IOException e) {
+            // the launcher is gone already: nothing left to drain
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private int handle(
+            Frame request,
+            DataInputStream in,
+            DataOutputStream out,
+            Principal caller,
+            java.util.concurrent.atomic.AtomicReference<Thread> watcherOut)
+            throws IOException {
         PrintStream stdout = new PrintStream(new FrameOutputStream(out, Frame.STDOUT), true, StandardCharsets.UTF_8);
         PrintStream stderr = new PrintStream(new FrameOutputStream(out, Frame.STDERR), true, StandardCharsets.UTF_8);
         try {
@@ -308,6 +342,7 @@ public final class ControlServer {
                     return watched(
                             in,
                             stdin,
+                            watcherOut,
                             () -> dispatcher.dispatch(argv, new SimpleCommandContext(stdout, stderr, stdin, caller)));
                 }
                 case Frame.SHELL: {
@@ -328,7 +363,11 @@ public final class ControlServer {
      * and then the command's thread is interrupted. A long-running command ({@code dbx events --follow}) stops there
      * instead of holding its thread.
      */
-    private int watched(DataInputStream in, CommandInput stdin, java.util.function.IntSupplier command) {
+    private int watched(
+            DataInputStream in,
+            CommandInput stdin,
+            java.util.concurrent.atomic.AtomicReference<Thread> watcherOut,
+            java.util.function.IntSupplier command) {
         Thread worker = Thread.currentThread();
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         Thread watcher = new Thread(
@@ -356,6 +395,7 @@ public final class ControlServer {
                 worker.getName() + "-watcher");
         watcher.setDaemon(true);
         watcher.start();
+        watcherOut.set(watcher);
         try {
             return command.getAsInt();
         } finally {
