@@ -108,10 +108,11 @@ public final class GrpcLoad {
         int batch = batched ? Integer.parseInt(options.getOrDefault("batch", "100")) : 1;
         double warmup = Double.parseDouble(options.getOrDefault("warmup", "0"));
         double seconds = Double.parseDouble(options.get("seconds"));
-        AtomicLong phaseEnd = new AtomicLong(System.nanoTime() + (long) (warmup * 1e9));
+        long warmupEnd = System.nanoTime() + (long) (warmup * 1e9);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[][] latencies = new long[concurrency][];
-        int[] counts = new int[concurrency];
+        int[] counts = new int[concurrency]; // latency samples kept per slot (at most latencies[s].length)
+        AtomicLong measured = new AtomicLong(); // every call completed while measuring, sampled or not
         AtomicLong measuring = new AtomicLong(0); // 0 warm-up, 1 measuring, 2 done
         CountDownLatch done = new CountDownLatch(concurrency);
         for (int slot = 0; slot < concurrency; slot++) {
@@ -139,8 +140,11 @@ public final class GrpcLoad {
 
                         @Override
                         public void onCompleted() {
-                            if (measuring.get() == 1 && counts[s] < latencies[s].length) {
-                                latencies[s][counts[s]++] = System.nanoTime() - started;
+                            if (measuring.get() == 1) {
+                                measured.incrementAndGet();
+                                if (counts[s] < latencies[s].length) {
+                                    latencies[s][counts[s]++] = System.nanoTime() - started;
+                                }
                             }
                             next();
                         }
@@ -158,7 +162,7 @@ public final class GrpcLoad {
                 }
             }.next();
         }
-        sleepUntil(phaseEnd.get());
+        sleepUntil(warmupEnd);
         double cpu0 = cpuSeconds();
         long t0 = System.nanoTime();
         measuring.set(1);
@@ -171,9 +175,8 @@ public final class GrpcLoad {
             throw new IllegalStateException("a call failed", failure.get());
         }
         List<Long> all = new ArrayList<>();
-        long calls = 0;
+        long calls = measured.get();
         for (int s = 0; s < concurrency; s++) {
-            calls += counts[s];
             for (int i = 0; i < counts[s]; i++) {
                 all.add(latencies[s][i]);
             }
