@@ -120,6 +120,18 @@ public interface EventStore {
     Page<AggregateState> list(String cursor, long skip, int take);
 
     /**
+     * A page of the aggregates of one type, ordered by id; reads only that type's part of the index.
+     *
+     * @param aggregateType the type, or null for every type (then as {@link #list(String, long, int)})
+     * @param cursor the cursor from the previous page of the same listing, or null for the first page
+     * @param skip aggregates to skip first
+     * @param take the page size
+     * @return the page
+     * @since 1.8
+     */
+    Page<AggregateState> list(String aggregateType, String cursor, long skip, int take);
+
+    /**
      * An aggregate's events in version order.
      *
      * @param aggregateType the type

@@ -4,7 +4,7 @@
  * {@code docs/integrity.md}; hashes and roots are lower-case hex. JDK types only.
  */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package io.eventdbx.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -42,6 +42,22 @@ public enum Setting {
     API_GRAPHQL("api.graphql", Kind.BOOLEAN, true, "serve the GraphQL API"),
     /** gRPC surface switch. */
     API_GRPC("api.grpc", Kind.BOOLEAN, true, "serve the gRPC API"),
+    /** Deepest GraphQL selection. */
+    GRAPHQL_MAX_DEPTH("graphql.max_depth", Kind.POSITIVE_INT, 12, "deepest selection a GraphQL query may nest"),
+    /** Largest GraphQL query cost. */
+    GRAPHQL_MAX_COST(
+            "graphql.max_cost",
+            Kind.POSITIVE_INT,
+            50_000,
+            "largest cost of a GraphQL query: each field 1, a list field's selections times its take"),
+    /** Most GraphQL aliases. */
+    GRAPHQL_MAX_ALIASES("graphql.max_aliases", Kind.POSITIVE_INT, 30, "most aliases one GraphQL query may use"),
+    /** Largest GraphQL request. */
+    GRAPHQL_MAX_REQUEST_BYTES(
+            "graphql.max_request_bytes",
+            Kind.POSITIVE_INT,
+            1_048_576,
+            "largest GraphQL request body (or GET query string), in bytes"),
     /** gRPC listener. */
     GRPC_BIND_ADDR(
             "grpc.bind_addr",

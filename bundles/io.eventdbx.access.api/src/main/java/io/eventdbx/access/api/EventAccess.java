@@ -168,6 +168,19 @@ public interface EventAccess {
     Page<AggregateState> list(Principal caller, String cursor, long skip, Integer take);
 
     /**
+     * A page of the aggregates of one type the caller may read, ordered by id.
+     *
+     * @param caller who asks
+     * @param aggregateType the type, or null for every type
+     * @param cursor the cursor of the previous page of the same listing, or null
+     * @param skip aggregates to skip first
+     * @param take the page size, or null for the default; at most the configured page limit
+     * @return the page
+     * @since 1.2
+     */
+    Page<AggregateState> list(Principal caller, String aggregateType, String cursor, long skip, Integer take);
+
+    /**
      * An aggregate's events in version order.
      *
      * @param caller who asks

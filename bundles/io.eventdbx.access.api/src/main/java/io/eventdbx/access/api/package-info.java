@@ -5,7 +5,7 @@
  * whose stable {@link io.eventdbx.access.api.Refusal.Code} each surface maps to its own status in one table.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.eventdbx.access.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -314,9 +314,14 @@ public final class EventAccessComponent implements EventAccess {
 
     @Override
     public Page<AggregateState> list(Principal caller, String cursor, long skip, Integer take) {
+        return list(caller, null, cursor, skip, take);
+    }
+
+    @Override
+    public Page<AggregateState> list(Principal caller, String aggregateType, String cursor, long skip, Integer take) {
         requireAny(caller, Actions.AGGREGATE_READ);
         int size = pageSize(take);
-        Page<AggregateState> page = guard(() -> store.list(cursor, skip, size));
+        Page<AggregateState> page = guard(() -> store.list(aggregateType, cursor, skip, size));
         if (caller.isAdministrator()) {
             return page;
         }

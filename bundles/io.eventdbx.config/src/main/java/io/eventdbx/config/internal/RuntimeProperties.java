@@ -35,6 +35,14 @@ final class RuntimeProperties {
             java.util.Map.entry("io.eventdbx.schema", java.util.List.of("data_dir", "restrict", "snapshot_threshold")),
             java.util.Map.entry("io.eventdbx.access", java.util.List.of("list_page_size", "page_limit")),
             java.util.Map.entry("io.eventdbx.rest", java.util.List.of("data_dir")),
+            java.util.Map.entry(
+                    "io.eventdbx.graphql",
+                    java.util.List.of(
+                            "graphql.max_depth",
+                            "graphql.max_cost",
+                            "graphql.max_aliases",
+                            "graphql.max_request_bytes",
+                            "list_page_size")),
             java.util.Map.entry("io.eventdbx.metrics", java.util.List.of("data_dir", "memory_threshold")),
             java.util.Map.entry(
                     "io.eventdbx.http",

@@ -244,6 +244,11 @@ public final class EventStoreComponent implements EventStore {
     }
 
     @Override
+    public Page<AggregateState> list(String aggregateType, String cursor, long skip, int take) {
+        return engine.list(aggregateType, cursor, skip, take);
+    }
+
+    @Override
     public List<EventRecord> events(String aggregateType, String aggregateId, long skip, int take) {
         return engine.events(aggregateType, aggregateId, skip, take);
     }

@@ -827,10 +827,17 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
 
     @Override
     public Page<AggregateState> list(String cursor, long skip, int take) {
+        return list(null, cursor, skip, take);
+    }
+
+    @Override
+    public Page<AggregateState> list(String aggregateType, String cursor, long skip, int take) {
         if (take < 1 || skip < 0) {
             throw Identifiers.invalid("take must be at least 1 and skip at least 0");
         }
-        byte[] from = Keys.headsFrom();
+        String type = aggregateType == null ? null : Identifiers.check("aggregate_type", aggregateType);
+        byte[] from = type == null ? Keys.headsFrom() : Keys.headsOf(type);
+        byte[] to = type == null ? Keys.headsTo() : Keys.headsOfEnd(type);
         if (cursor != null && !cursor.isEmpty()) {
             try {
                 byte[] last = Base64.getUrlDecoder().decode(cursor);
@@ -847,7 +854,7 @@ public final class EventStoreEngine implements EventStore, AutoCloseable {
         if (skip > MAX_LIST_SKIP) {
             throw Identifiers.invalid("skip must be at most " + MAX_LIST_SKIP + "; use the cursor to page further");
         }
-        List<KeyValue> entries = scan(from, Keys.headsTo(), (int) Math.min(Integer.MAX_VALUE, skip + take + 1L), false);
+        List<KeyValue> entries = scan(from, to, (int) Math.min(Integer.MAX_VALUE, skip + take + 1L), false);
         List<AggregateState> items = new ArrayList<>();
         for (int i = (int) Math.min(skip, entries.size()); i < entries.size() && items.size() < take; i++) {
             String[] agg = Keys.aggregateOf(entries.get(i).key());

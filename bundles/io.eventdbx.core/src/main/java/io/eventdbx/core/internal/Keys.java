@@ -41,6 +41,18 @@ final class Keys {
         return new byte[] {HEAD + 1};
     }
 
+    /** The first head key of a type: the type's name ends at a zero byte, which no identifier contains. */
+    static byte[] headsOf(String type) {
+        byte[] t = type.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(t.length + 2).put(HEAD).put(t).put((byte) 0).array();
+    }
+
+    /** Just past the last head key of a type. */
+    static byte[] headsOfEnd(String type) {
+        byte[] t = type.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(t.length + 2).put(HEAD).put(t).put((byte) 1).array();
+    }
+
     static byte[] event(String type, String id, long version) {
         return ByteBuffer.allocate(eventPrefix(type, id).length + 8)
                 .put(eventPrefix(type, id))

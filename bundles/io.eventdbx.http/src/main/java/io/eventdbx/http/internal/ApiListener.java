@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiListener {
 
     /** The whiteboard servlet each enabled API ({@code api.<name>} true) must have registered before clients come. */
-    static final Map<String, String> API_SERVLETS = Map.of("api.rest", "eventdbx-rest", "api.grpc", "eventdbx-grpc");
+    static final Map<String, String> API_SERVLETS =
+            Map.of("api.rest", "eventdbx-rest", "api.graphql", "eventdbx-graphql", "api.grpc", "eventdbx-grpc");
 
     /** Connections the kernel queues until they are accepted. */
     static final int ACCEPT_QUEUE = 1024;
