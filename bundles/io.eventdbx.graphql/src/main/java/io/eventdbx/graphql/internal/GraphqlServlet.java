@@ -187,6 +187,10 @@ public final class GraphqlServlet extends HttpServlet {
             }
             sendErrors(response, status, List.of(error(refusal.getMessage(), Errors.extensions(refusal))));
         } catch (HttpError error) {
+            if (error.status == 413 || error.status == 415) {
+                // the body is left unread: the connection cannot carry another request (a client must not reuse it)
+                response.setHeader("Connection", "close");
+            }
             sendErrors(response, error.status, List.of(error(error.getMessage(), Map.of("code", error.code))));
         }
     }

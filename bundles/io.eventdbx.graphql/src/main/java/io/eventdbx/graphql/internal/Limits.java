@@ -2,6 +2,7 @@ package io.eventdbx.graphql.internal;
 
 import graphql.ErrorType;
 import graphql.ExecutionInput;
+import graphql.ExecutionResult;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.analysis.FieldComplexityCalculator;
@@ -10,6 +11,10 @@ import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.AbortExecutionException;
 import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.execution.instrumentation.Instrumentation;
+import graphql.execution.instrumentation.InstrumentationContext;
+import graphql.execution.instrumentation.InstrumentationState;
+import graphql.execution.instrumentation.SimpleInstrumentationContext;
+import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
 import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.execution.preparsed.PreparsedDocumentProvider;
 import graphql.language.Document;
@@ -54,6 +59,14 @@ record Limits(int maxDepth, int maxCost, int maxAliases, int assumedPage) {
     Instrumentation instrumentation() {
         Instrumentation depth = new MaxQueryDepthInstrumentation(maxDepth) {
             @Override
+            public InstrumentationContext<ExecutionResult> beginExecuteOperation(
+                    InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
+                return introspectionOnly(parameters)
+                        ? SimpleInstrumentationContext.noOp()
+                        : super.beginExecuteOperation(parameters, state);
+            }
+
+            @Override
             protected AbortExecutionException mkAbortException(int depth, int maxDepth) {
                 return new Refused(
                         TOO_DEEP,
@@ -62,6 +75,14 @@ record Limits(int maxDepth, int maxCost, int maxAliases, int assumedPage) {
             }
         };
         Instrumentation cost = new MaxQueryComplexityInstrumentation(maxCost, cost()) {
+            @Override
+            public InstrumentationContext<ExecutionResult> beginExecuteOperation(
+                    InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
+                return introspectionOnly(parameters)
+                        ? SimpleInstrumentationContext.noOp()
+                        : super.beginExecuteOperation(parameters, state);
+            }
+
             @Override
             protected AbortExecutionException mkAbortException(int cost, int maxCost) {
                 return new Refused(
@@ -72,6 +93,18 @@ record Limits(int maxDepth, int maxCost, int maxAliases, int assumedPage) {
             }
         };
         return new ChainedInstrumentation(List.of(depth, cost));
+    }
+
+    /**
+     * Whether an operation asks only for the schema ({@code __schema}, {@code __type}, {@code __typename}): the
+     * introspection query of GraphiQL and codegen tools nests 15 levels of type references. graphql-java's
+     * good-faith introspection check bounds such queries instead (how often each introspection field may appear).
+     */
+    static boolean introspectionOnly(InstrumentationExecuteOperationParameters parameters) {
+        SelectionSet selections =
+                parameters.getExecutionContext().getOperationDefinition().getSelectionSet();
+        return selections.getSelections().stream()
+                .allMatch(s -> s instanceof Field field && field.getName().startsWith("__"));
     }
 
     /** Each field costs 1 and its selections; a list field's selections count once per item it may return. */
