@@ -84,6 +84,89 @@ class ContractFuzzIT {
         }
     }
 
+    /**
+     * The GraphQL API fuzzed from its introspection: every query and mutation with generated arguments (the hooks
+     * give the {@code JSON} scalar a strategy and replace Schemathesis's resolver-error check, which takes every
+     * refusal for a server failure, with a stricter one: no 5xx, every error coded, no internals). Afterwards every
+     * aggregate still verifies: no refused or malformed request wrote half an event.
+     */
+    @Test
+    void theGraphqlApiAnswersGeneratedQueriesWithoutAServerError() throws Exception {
+        Path schemathesis = install();
+        Dbx dbx = new Dbx(temp);
+        RestClient api = new RestClient(dbx.httpPort);
+        String admin = token(dbx, "--group", "ops", "--user", "root", "--action", "admin");
+        assertEquals(0, dbx.run("start").exit());
+        try {
+            for (String id : new String[] {"0", "a", "p-1"}) {
+                expect(
+                        201,
+                        null,
+                        api.append(
+                                admin,
+                                "{\"aggregate_type\":\"0\",\"aggregate_id\":\"" + id
+                                        + "\",\"event_type\":\"seen\",\"payload\":{\"v\":1}}"));
+            }
+            ProcessBuilder command = new ProcessBuilder(
+                            schemathesis.toString(),
+                            "run",
+                            api.base + "/graphql",
+                            "--header",
+                            "Authorization: Bearer " + admin,
+                            "--checks",
+                            "refusals_are_clear",
+                            "--workers",
+                            "1",
+                            "--max-examples",
+                            "60",
+                            "--seed",
+                            "20261202",
+                            "--generation-database",
+                            "none",
+                            "--no-color")
+                    .directory(temp.toFile())
+                    .redirectErrorStream(true);
+            command.environment()
+                    .put("PYTHONPATH", Path.of("schemathesis").toAbsolutePath().toString());
+            command.environment().put("SCHEMATHESIS_HOOKS", "graphql_hooks");
+            Process process = command.start();
+            var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertTrue(process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES), "schemathesis did not finish");
+            String out = output.join();
+            System.out.println(out);
+            assertEquals(0, process.exitValue(), out);
+            assertTrue(out.contains(" passed") && out.contains("Mutation.appendEvent"), out);
+            // nothing half-written: every aggregate there is still verifies
+            var listed = expect(200, null, api.get("/v1/aggregates?take=1000", admin))
+                    .body()
+                    .path("items");
+            assertTrue(listed.size() >= 3, listed.toString());
+            for (var aggregate : listed) {
+                String path = "/v1/aggregates/"
+                        + java.net.URLEncoder.encode(
+                                aggregate.path("aggregate_type").asText(), java.nio.charset.StandardCharsets.UTF_8)
+                        + "/"
+                        + java.net.URLEncoder.encode(
+                                aggregate.path("aggregate_id").asText(), java.nio.charset.StandardCharsets.UTF_8)
+                        + "/verify";
+                assertTrue(
+                        expect(200, null, api.get(path, admin))
+                                .body()
+                                .path("ok")
+                                .asBoolean(),
+                        path);
+            }
+        } finally {
+            dbx.run("stop");
+        }
+    }
+
     /** Schemathesis in a virtual environment under target/, pinned by itests/schemathesis/requirements.txt. */
     private static Path install() throws IOException, InterruptedException {
         return PythonVenv.ensure("schemathesis-venv", "schemathesis/requirements.txt", "schemathesis", "--version")

@@ -684,4 +684,36 @@ class GraphqlIT {
             dbx.run("stop");
         }
     }
+
+    @Test
+    void theApiSelectionDecidesWhetherGraphqlIsServed() throws Exception {
+        Dbx dbx = new Dbx(temp);
+        assertEquals(0, dbx.run("start", "--api", "graphql").exit());
+        try {
+            RestClient api = new RestClient(dbx.httpPort);
+            String admin = token(dbx, "--group", "ops", "--user", "root", "--action", "admin");
+            assertEquals(
+                    0,
+                    expect(200, null, graphql(api, admin, body("{ aggregates { version } }")))
+                            .body()
+                            .path("data")
+                            .path("aggregates")
+                            .size());
+            // REST is not served: the listener's fallback answers that the API is not running
+            assertEquals(503, api.get("/v1/aggregates", admin).status(), "REST is not served");
+        } finally {
+            dbx.run("stop");
+        }
+        assertEquals(0, dbx.run("start", "--api", "rest").exit());
+        try {
+            RestClient api = new RestClient(dbx.httpPort);
+            String admin = token(dbx, "--group", "ops", "--user", "root", "--action", "admin");
+            RestClient.Reply none = api.post("/graphql", admin, body("{ aggregates { version } }"));
+            assertEquals(404, none.status(), none.raw()); // REST has the path and knows no such resource
+            Dbx.Result bundles = dbx.run("bundle", "list", "--json");
+            assertFalse(bundles.out().contains("io.eventdbx.graphql"), "no GraphQL bundle: " + bundles.out());
+        } finally {
+            dbx.run("stop");
+        }
+    }
 }
