@@ -272,6 +272,30 @@ class EventStoreEngineTest {
     }
 
     @Test
+    void listingOneTypeReadsOnlyThatTypeAndPagesWithinIt() {
+        for (int i = 0; i < 9; i++) {
+            append(i % 3 == 0 ? "a" : i % 3 == 1 ? "ab" : "b", "id-" + i, "{}");
+        }
+        // "a" is a prefix of "ab": the type's range ends at its name, not at the prefix
+        List<String> ids = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            Page<AggregateState> page = store.list("a", cursor, 0, 2);
+            page.items().forEach(s -> {
+                assertEquals("a", s.aggregateType());
+                ids.add(s.aggregateId());
+            });
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        assertEquals(List.of("id-0", "id-3", "id-6"), ids);
+        assertEquals(3, store.list("ab", null, 0, 10).items().size());
+        assertEquals(2, store.list("b", null, 1, 10).items().size());
+        assertTrue(store.list("none", null, 0, 10).items().isEmpty());
+        assertEquals(9, store.list(null, null, 0, 10).items().size());
+        assertEquals(Code.INVALID_ARGUMENT, code(() -> store.list("bad type", null, 0, 1)));
+    }
+
+    @Test
     void globalLogIsGapFreeInCommitOrder() {
         append("x", "1", "{}");
         append("y", "1", "{}");

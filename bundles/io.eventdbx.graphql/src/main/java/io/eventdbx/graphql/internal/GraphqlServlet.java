@@ -5,12 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
-import graphql.GraphQL;
-import graphql.execution.ExecutionId;
 import graphql.language.OperationDefinition;
-import graphql.schema.GraphQLSchema;
-import graphql.schema.idl.SchemaGenerator;
-import graphql.schema.idl.SchemaParser;
 import io.eventdbx.access.api.EventAccess;
 import io.eventdbx.access.api.Refusal;
 import io.eventdbx.token.api.Principal;
@@ -81,8 +76,7 @@ public final class GraphqlServlet extends HttpServlet {
 
     private final transient EventAccess door;
     private final transient ObjectMapper json = Json.strict();
-    private final transient Resolvers resolvers;
-    private final transient GraphQL graphql;
+    private final transient Engine engine;
     private final int maxRequestBytes;
     // Keeps idle event streams alive (and finds the ones whose client left); its one thread ends on deactivate.
     private final transient ScheduledThreadPoolExecutor heartbeats;
@@ -104,14 +98,7 @@ public final class GraphqlServlet extends HttpServlet {
                 setting(config, "graphql.max_cost", 50_000),
                 setting(config, "graphql.max_aliases", 30),
                 setting(config, "list_page_size", 10));
-        this.resolvers = new Resolvers(door, json, new EventPublishers(door));
-        GraphQLSchema schema =
-                new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(sdl()), resolvers.wiring());
-        this.graphql = GraphQL.newGraphQL(schema)
-                .instrumentation(limits.instrumentation())
-                .preparsedDocumentProvider(limits.documents())
-                .defaultDataFetcherExceptionHandler(new Errors())
-                .build();
+        this.engine = new Engine(door, json, limits);
         this.heartbeats = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "dbx-graphql-heartbeats");
             thread.setDaemon(true);
@@ -125,17 +112,6 @@ public final class GraphqlServlet extends HttpServlet {
     void deactivate() {
         streams.forEach(EventStream::close);
         heartbeats.shutdownNow();
-    }
-
-    private static String sdl() {
-        try (InputStream in = GraphqlServlet.class.getResourceAsStream("/surface/schema.graphqls")) {
-            if (in == null) {
-                throw new IllegalStateException("the bundle lacks its /surface/schema.graphqls");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the bundle's GraphQL schema", e);
-        }
     }
 
     private static int setting(Map<String, Object> config, String key, int fallback) {
@@ -290,14 +266,7 @@ public final class GraphqlServlet extends HttpServlet {
     }
 
     private ExecutionInput input(Principal caller, GraphqlRequest parsed) {
-        return ExecutionInput.newExecutionInput()
-                .query(parsed.query())
-                .variables(parsed.variables())
-                .operationName(parsed.operationName())
-                .graphQLContext(Map.of(Resolvers.CALLER, caller))
-                .dataLoaderRegistry(resolvers.loaders(caller))
-                .executionId(ExecutionId.generate())
-                .build();
+        return engine.input(caller, parsed.query(), parsed.variables(), parsed.operationName());
     }
 
     /** Runs a query or mutation and answers with its result once it is there (a mutation once durable). */
@@ -321,7 +290,7 @@ public final class GraphqlServlet extends HttpServlet {
             }
         }
         boolean graphqlResponse = prefersGraphqlResponse(request);
-        CompletableFuture<ExecutionResult> result = graphql.executeAsync(input);
+        CompletableFuture<ExecutionResult> result = engine.graphql().executeAsync(input);
         if (result.isDone()) {
             answer(response, result, graphqlResponse);
             return;
@@ -380,7 +349,7 @@ public final class GraphqlServlet extends HttpServlet {
     private void stream(
             HttpServletRequest request, HttpServletResponse response, Principal caller, GraphqlRequest parsed)
             throws IOException {
-        ExecutionResult executed = graphql.execute(input(caller, parsed));
+        ExecutionResult executed = engine.graphql().execute(input(caller, parsed));
         response.setStatus(200);
         response.setContentType("text/event-stream;charset=utf-8");
         response.setHeader("Cache-Control", "no-cache");
