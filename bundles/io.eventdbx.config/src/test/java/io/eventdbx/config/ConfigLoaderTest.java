@@ -46,6 +46,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void graphqlLimitsComeFromTheirTableOrTheEnvironment() throws Exception {
+        Path file = dir.resolve("config.toml");
+        Files.writeString(file, "[graphql]\nmax_depth = 20\nmax_aliases = 5\n");
+        EffectiveConfig config =
+                ConfigLoader.load(new ConfigFile(file), Map.of("EVENTDBX_GRAPHQL_MAX_COST", "900"), Map.of());
+        assertEquals(20, config.get(Setting.GRAPHQL_MAX_DEPTH));
+        assertEquals(5, config.get(Setting.GRAPHQL_MAX_ALIASES));
+        assertEquals(900, config.get(Setting.GRAPHQL_MAX_COST));
+        assertEquals(1_048_576, config.get(Setting.GRAPHQL_MAX_REQUEST_BYTES));
+        Files.writeString(file, "[graphql]\nmax_depth = 0\n");
+        ConfigException refused =
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(new ConfigFile(file), Map.of(), Map.of()));
+        assertTrue(refused.getMessage().contains("graphql.max_depth"), refused.getMessage());
+    }
+
+    @Test
     void grpcSharesTheHttpListenerUnlessItsBindAddressNamesAnotherPort() throws Exception {
         Path file = dir.resolve("config.toml");
         Files.writeString(file, "port = 8080\n");
