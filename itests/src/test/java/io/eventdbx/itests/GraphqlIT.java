@@ -12,9 +12,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -504,18 +502,8 @@ class GraphqlIT {
 
     /** graphql-sse (npm), installed once per build into target/ from its lock file. */
     static Path graphqlClient() throws Exception {
-        Path source = Path.of("graphql-client").toAbsolutePath();
-        Path target = Path.of("target/graphql-client").toAbsolutePath();
-        Files.createDirectories(target);
-        for (String file : List.of("package.json", "package-lock.json", "subscribe.mjs")) {
-            Files.copy(source.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(target.resolve("node_modules/graphql-sse"))) {
-            RestConformanceIT.Run install =
-                    RestConformanceIT.run(target, Duration.ofMinutes(5), "npm", "ci", "--no-audit", "--no-fund");
-            assertEquals(0, install.exit(), "npm ci: " + install.out());
-        }
-        return target;
+        return NpmPackage.install(
+                "graphql-client", List.of("package.json", "package-lock.json", "subscribe.mjs"), "graphql-sse");
     }
 
     @Test

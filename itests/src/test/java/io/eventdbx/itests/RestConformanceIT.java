@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -342,18 +341,11 @@ class RestConformanceIT {
     }
 
     /** The npm checker, installed once per build into target/ from its lock file. */
-    private static Path openApiChecker() throws IOException, InterruptedException {
-        Path source = Path.of("openapi-check").toAbsolutePath();
-        Path target = Path.of("target/openapi-check").toAbsolutePath();
-        Files.createDirectories(target);
-        for (String file : List.of("package.json", "package-lock.json", "check.mjs")) {
-            Files.copy(source.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isDirectory(target.resolve("node_modules/@seriousme/openapi-schema-validator"))) {
-            Run install = run(target, Duration.ofMinutes(5), "npm", "ci", "--no-audit", "--no-fund");
-            assertEquals(0, install.exit(), "npm ci: " + install.out());
-        }
-        return target;
+    private static Path openApiChecker() throws Exception {
+        return NpmPackage.install(
+                "openapi-check",
+                List.of("package.json", "package-lock.json", "check.mjs"),
+                "@seriousme/openapi-schema-validator");
     }
 
     record Run(int exit, String out) {}

@@ -4,7 +4,7 @@
  * plain maps, lists, strings, numbers and booleans in a stable key order. JDK types only.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.eventdbx.views;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,6 +2,7 @@ package io.eventdbx.graphql.internal;
 
 import graphql.ErrorClassification;
 import graphql.ErrorType;
+import graphql.ExecutionResult;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherExceptionHandler;
@@ -88,6 +89,23 @@ final class Errors implements DataFetcherExceptionHandler {
         extensions.remove("classification");
         spec.put("extensions", extensions);
         return spec;
+    }
+
+    /**
+     * A result as a response writes it: {@code errors} (each as {@link #specification}), then {@code data} when the
+     * request ran.
+     */
+    static Map<String, Object> response(ExecutionResult result) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (!result.getErrors().isEmpty()) {
+            out.put(
+                    "errors",
+                    result.getErrors().stream().map(Errors::specification).toList());
+        }
+        if (result.isDataPresent()) {
+            out.put("data", result.getData());
+        }
+        return out;
     }
 
     /** Whether every error is one of a request that could not run (syntax, validation, limits). */

@@ -9,6 +9,7 @@ import graphql.language.OperationDefinition;
 import io.eventdbx.access.api.EventAccess;
 import io.eventdbx.access.api.Refusal;
 import io.eventdbx.token.api.Principal;
+import io.eventdbx.views.StrictJson;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -70,12 +71,14 @@ public final class GraphqlServlet extends HttpServlet {
             "LICENSE.react", "text/plain;charset=utf-8",
             "LICENSE.react-dom", "text/plain;charset=utf-8");
 
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
     private static final Set<String> BODY_FIELDS = Set.of("query", "variables", "operationName", "extensions");
     /** How long an answer may take before the request ends (a stream has no such limit). */
     private static final long ANSWER_TIMEOUT_MILLIS = 120_000;
 
     private final transient EventAccess door;
-    private final transient ObjectMapper json = Json.strict();
+    private final transient ObjectMapper json = StrictJson.mapper();
     private final transient Engine engine;
     private final int maxRequestBytes;
     // Keeps idle event streams alive (and finds the ones whose client left); its one thread ends on deactivate.
@@ -178,7 +181,7 @@ public final class GraphqlServlet extends HttpServlet {
         if (request.getContentLengthLong() > maxRequestBytes) {
             throw tooLarge();
         }
-        if (!isJson(request.getContentType())) {
+        if (!StrictJson.isJson(request.getContentType())) {
             throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "send the request as Content-Type: application/json");
         }
         byte[] body = request.getInputStream().readNBytes(maxRequestBytes + 1);
@@ -245,7 +248,7 @@ public final class GraphqlServlet extends HttpServlet {
             if (!variables.isObject()) {
                 throw new HttpError(400, "INVALID_ARGUMENT", "variables must be a JSON object");
             }
-            values = json.convertValue(variables, Json.MAP);
+            values = json.convertValue(variables, MAP);
         }
         return new GraphqlRequest(query, values, operationName);
     }
@@ -342,7 +345,7 @@ public final class GraphqlServlet extends HttpServlet {
         }
         int status =
                 graphqlResponse && !executed.isDataPresent() && Errors.requestErrors(executed.getErrors()) ? 400 : 200;
-        send(response, status, graphqlResponse ? GRAPHQL_RESPONSE : "application/json", specification(executed));
+        send(response, status, graphqlResponse ? GRAPHQL_RESPONSE : "application/json", Errors.response(executed));
     }
 
     /** A subscription (or any operation) over Server-Sent Events: {@code next} per result, then {@code complete}. */
@@ -355,31 +358,17 @@ public final class GraphqlServlet extends HttpServlet {
         response.setHeader("Cache-Control", "no-cache");
         if (!(executed.getData() instanceof Publisher<?> publisher)) {
             // not a subscription, or one that did not start (validation, refusal): its one result, then the end
-            EventStream.writeOnce(response, json, specification(executed));
+            EventStream.writeOnce(response, json, Errors.response(executed));
             return;
         }
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        EventStream stream = new EventStream(async, response, json, this::specification, streams::remove);
+        EventStream stream = new EventStream(async, response, json, Errors::response, streams::remove);
         streams.add(stream);
         stream.keepAlive(heartbeats);
         @SuppressWarnings("unchecked")
         Publisher<ExecutionResult> results = (Publisher<ExecutionResult>) publisher;
         results.subscribe(stream);
-    }
-
-    /** A result as the response writes it: data, then errors with codes and no internals. */
-    Map<String, Object> specification(ExecutionResult result) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (!result.getErrors().isEmpty()) {
-            out.put(
-                    "errors",
-                    result.getErrors().stream().map(Errors::specification).toList());
-        }
-        if (result.isDataPresent()) {
-            out.put("data", result.getData());
-        }
-        return out;
     }
 
     private void playground(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
@@ -427,15 +416,6 @@ public final class GraphqlServlet extends HttpServlet {
         int graphql = lower.indexOf(GRAPHQL_RESPONSE);
         int plain = lower.indexOf("application/json");
         return graphql >= 0 && (plain < 0 || graphql < plain);
-    }
-
-    static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semicolon = contentType.indexOf(';');
-        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
-        return mediaType.equalsIgnoreCase("application/json");
     }
 
     private static Map<String, Object> error(String message, Map<String, Object> extensions) {

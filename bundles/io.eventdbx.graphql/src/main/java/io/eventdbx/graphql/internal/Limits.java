@@ -59,14 +59,6 @@ record Limits(int maxDepth, int maxCost, int maxAliases, int assumedPage) {
     Instrumentation instrumentation() {
         Instrumentation depth = new MaxQueryDepthInstrumentation(maxDepth) {
             @Override
-            public InstrumentationContext<ExecutionResult> beginExecuteOperation(
-                    InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
-                return introspectionOnly(parameters)
-                        ? SimpleInstrumentationContext.noOp()
-                        : super.beginExecuteOperation(parameters, state);
-            }
-
-            @Override
             protected AbortExecutionException mkAbortException(int depth, int maxDepth) {
                 return new Refused(
                         TOO_DEEP,
@@ -76,14 +68,6 @@ record Limits(int maxDepth, int maxCost, int maxAliases, int assumedPage) {
         };
         Instrumentation cost = new MaxQueryComplexityInstrumentation(maxCost, cost()) {
             @Override
-            public InstrumentationContext<ExecutionResult> beginExecuteOperation(
-                    InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
-                return introspectionOnly(parameters)
-                        ? SimpleInstrumentationContext.noOp()
-                        : super.beginExecuteOperation(parameters, state);
-            }
-
-            @Override
             protected AbortExecutionException mkAbortException(int cost, int maxCost) {
                 return new Refused(
                         TOO_COSTLY,
@@ -92,7 +76,15 @@ record Limits(int maxDepth, int maxCost, int maxAliases, int assumedPage) {
                         maxCost);
             }
         };
-        return new ChainedInstrumentation(List.of(depth, cost));
+        return new ChainedInstrumentation(List.of(depth, cost)) {
+            @Override
+            public InstrumentationContext<ExecutionResult> beginExecuteOperation(
+                    InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
+                return introspectionOnly(parameters)
+                        ? SimpleInstrumentationContext.noOp()
+                        : super.beginExecuteOperation(parameters, state);
+            }
+        };
     }
 
     /**

@@ -46,25 +46,9 @@ class EngineTest {
     }
 
     private Map<String, Object> run(String query) {
-        Engine engine = new Engine(door(), Json.strict(), new Limits(12, 50_000, 30, 10));
+        Engine engine = new Engine(door(), io.eventdbx.views.StrictJson.mapper(), new Limits(12, 50_000, 30, 10));
         ExecutionResult result = engine.graphql().execute(engine.input(CALLER, query, Map.of(), null));
-        return new GraphqlResult(result).specification();
-    }
-
-    /** The response's shape, as the servlet writes it. */
-    private record GraphqlResult(ExecutionResult result) {
-        Map<String, Object> specification() {
-            Map<String, Object> out = new java.util.LinkedHashMap<>();
-            if (!result.getErrors().isEmpty()) {
-                out.put(
-                        "errors",
-                        result.getErrors().stream().map(Errors::specification).toList());
-            }
-            if (result.isDataPresent()) {
-                out.put("data", result.getData());
-            }
-            return out;
-        }
+        return Errors.response(result);
     }
 
     private static AggregateState state(String type, String id, long version) {

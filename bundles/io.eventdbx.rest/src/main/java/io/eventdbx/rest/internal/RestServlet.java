@@ -14,6 +14,7 @@ import io.eventdbx.api.Page;
 import io.eventdbx.api.Subscription;
 import io.eventdbx.token.api.Principal;
 import io.eventdbx.views.RecordViews;
+import io.eventdbx.views.StrictJson;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletInputStream;
@@ -87,7 +88,7 @@ public final class RestServlet extends HttpServlet {
             Set.of("aggregate_type", "aggregate_id", "event_type", "payload", "note", "expected_version", "event_id");
 
     private final transient EventAccess door;
-    private final transient ObjectMapper json = strictJson();
+    private final transient ObjectMapper json = StrictJson.mapper();
     // Payloads and states are written as stored (canonical JSON), not parsed and written again.
     private final transient RecordViews views = new RecordViews(true);
     private final transient byte[] openApi;
@@ -123,22 +124,6 @@ public final class RestServlet extends HttpServlet {
     static String wireCode(Refusal.Code code) {
         // REST clients have always read a used-up write limit as FORBIDDEN (403), with the reason in the message
         return code == Refusal.Code.WRITE_LIMIT_REACHED ? "FORBIDDEN" : code.name();
-    }
-
-    /**
-     * The request parser: one JSON document and nothing after it, no duplicate member names (an auditor or gateway
-     * that reads the first of two must see what was written), numbers kept exactly as sent (decimals of any length
-     * and exponent; the store's canonical form decides what is in range).
-     */
-    static ObjectMapper strictJson() {
-        com.fasterxml.jackson.core.JsonFactory factory = com.fasterxml.jackson.core.JsonFactory.builder()
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-        return com.fasterxml.jackson.databind.json.JsonMapper.builder(factory)
-                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
-                .build();
     }
 
     /** A refusal with its HTTP status and code. */
@@ -226,7 +211,7 @@ public final class RestServlet extends HttpServlet {
             if (request.getContentLengthLong() > MAX_BODY) {
                 throw new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY + " bytes");
             }
-            if (x.method.equals("POST") && !isJson(request.getContentType())) {
+            if (x.method.equals("POST") && !StrictJson.isJson(request.getContentType())) {
                 throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as Content-Type: application/json");
             }
             byte[] buffered = bufferedBody(request);
@@ -1001,16 +986,6 @@ public final class RestServlet extends HttpServlet {
             }
         }
         return null;
-    }
-
-    /** Whether a Content-Type names JSON: {@code application/json}, parameters (charset) allowed; nothing else. */
-    static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semicolon = contentType.indexOf(';');
-        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
-        return mediaType.equalsIgnoreCase("application/json");
     }
 
     private static void knownFields(JsonNode body, Set<String> known) {

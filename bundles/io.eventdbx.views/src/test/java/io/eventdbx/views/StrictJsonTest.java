@@ -1,4 +1,4 @@
-package io.eventdbx.rest.internal;
+package io.eventdbx.views;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class StrictJsonTest {
 
-    private final ObjectMapper json = RestServlet.strictJson();
+    private final ObjectMapper json = StrictJson.mapper();
 
     @Test
     void numbersAreKeptAsSent() throws Exception {
@@ -36,12 +36,12 @@ class StrictJsonTest {
 
     @Test
     void onlyJsonIsJson() {
-        assertTrue(RestServlet.isJson("application/json"));
-        assertTrue(RestServlet.isJson("Application/JSON; charset=utf-8"));
-        assertFalse(RestServlet.isJson("application/jsonx"));
-        assertFalse(RestServlet.isJson("application/json-patch+json"));
-        assertFalse(RestServlet.isJson("text/plain"));
-        assertFalse(RestServlet.isJson(null));
-        assertEquals(false, RestServlet.isJson(""));
+        assertTrue(StrictJson.isJson("application/json"));
+        assertTrue(StrictJson.isJson("Application/JSON; charset=utf-8"));
+        assertFalse(StrictJson.isJson("application/jsonx"));
+        assertFalse(StrictJson.isJson("application/json-patch+json"));
+        assertFalse(StrictJson.isJson("text/plain"));
+        assertFalse(StrictJson.isJson(null));
+        assertEquals(false, StrictJson.isJson(""));
     }
 }
