@@ -123,11 +123,19 @@ def main():
         # warm-up of both paths: the JIT needs ~20 s of load before the server is steady
         wrk(url, rest64, 64, 20, 2)
         wrk(url, graphql64, 64, 20, 2)
-        rest_before = with_cpu(server_cpu, lambda: wrk(url, rest64, 64, args.seconds, 2))
-        graphql = with_cpu(server_cpu, lambda: wrk(url, graphql64, 64, args.seconds, 2))
-        rest_after = with_cpu(server_cpu, lambda: wrk(url, rest64, 64, args.seconds, 2))
-        rest_rate = (rest_before["rate"] + rest_after["rate"]) / 2
-        rest_us = (rest_before["server_us"] + rest_after["server_us"]) / 2
+        # three rounds of REST then GraphQL: on a shared, noisy machine the rate of either drifts by tens of percent
+        # within a minute, so each round's ratio compares neighbours, and the median ratio is the figure
+        rounds = []
+        for _ in range(3):
+            rest = with_cpu(server_cpu, lambda: wrk(url, rest64, 64, args.seconds, 2))
+            graphql = with_cpu(server_cpu, lambda: wrk(url, graphql64, 64, args.seconds, 2))
+            rounds.append((rest, graphql))
+        ratios = sorted(g["rate"] / r["rate"] for r, g in rounds)
+        rest_rate = statistics.mean(r["rate"] for r, _ in rounds)
+        rest_us = statistics.mean(r["server_us"] for r, _ in rounds)
+        graphql = {key: statistics.mean(g[key] for _, g in rounds) for key in ("rate", "server_us", "client_us")}
+        graphql["p50_ms"] = statistics.median(g["p50_ms"] for _, g in rounds)
+        graphql["p99_ms"] = statistics.median(g["p99_ms"] for _, g in rounds)
 
         # the store for the query: --aggregates new aggregates (the appends above made 2,048 more)
         loaded, run_number, load_started = 0, 0, time.time()
@@ -158,10 +166,14 @@ def main():
           f"same 2 cores.\n")
     print("| measurement | result | baseline (same run) | ratio | target |")
     print("|---|---|---|---|---|")
-    print(f"| `appendEvent` mutations, 64 clients | {graphql['rate']:,.0f}/s, p50 {graphql['p50_ms']:.1f} ms, p99 "
-          f"{graphql['p99_ms']:.1f} ms; server CPU {graphql['server_us']:.1f} µs, wrk {graphql['client_us']:.1f} µs "
-          f"each | REST `POST /v1/events` (before {rest_before['rate']:,.0f}/s, after {rest_after['rate']:,.0f}/s): "
-          f"{rest_rate:,.0f}/s, server CPU {rest_us:.1f} µs | {graphql['rate'] / rest_rate:.2f}x | >= 0.7x |")
+    graphql_rounds = ", ".join(f"{g['rate']:,.0f}" for _, g in rounds)
+    rest_rounds = ", ".join(f"{r['rate']:,.0f}" for r, _ in rounds)
+    print(f"| `appendEvent` mutations, 64 clients (3 rounds of {args.seconds} s, each after a REST round) | "
+          f"{graphql['rate']:,.0f}/s (rounds: {graphql_rounds}), "
+          f"p50 {graphql['p50_ms']:.1f} ms, p99 {graphql['p99_ms']:.1f} ms; server CPU {graphql['server_us']:.1f} µs, "
+          f"wrk {graphql['client_us']:.1f} µs each | REST `POST /v1/events`: {rest_rate:,.0f}/s (rounds: "
+          f"{rest_rounds}), server CPU "
+          f"{rest_us:.1f} µs | median of the rounds' ratios {ratios[1]:.2f}x (lowest {ratios[0]:.2f}x) | >= 0.7x |")
     print(f"| the seed's query, 100 aggregates with state, {loaded + 2048:,} aggregates stored, one client | p50 "
           f"{percentile(seed, 0.5):.2f} ms, p99 {percentile(seed, 0.99):.2f} ms, server CPU {seed_cpu:.0f} µs each | "
           f"REST `GET /v1/aggregates?take=100`: p50 {percentile(rest, 0.5):.2f} ms, p99 {percentile(rest, 0.99):.2f} "
