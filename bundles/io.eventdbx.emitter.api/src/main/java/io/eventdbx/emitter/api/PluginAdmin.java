@@ -32,6 +32,18 @@ public interface PluginAdmin {
     PluginInfo configure(String type, String name, Map<String, List<String>> options, boolean disabled);
 
     /**
+     * Replaces the values of one option of an instance and keeps the others (secrets included, which no caller sees):
+     * what {@code dbx plugin map} does to a sink's {@code map} option.
+     *
+     * @param name the instance's name
+     * @param option an option its type declares
+     * @param values the option's new values (none removes it)
+     * @return the instance
+     * @since 1.2
+     */
+    PluginInfo setOption(String name, String option, List<String> values);
+
+    /**
      * Turns an instance on after checking that its receiver can be reached. A new instance starts at the end of the
      * log (events committed from now on); one enabled before continues from its cursor.
      *

@@ -8,7 +8,7 @@
  * by {@code metadata.event_id}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.eventdbx.emitter.api;
 
 import org.osgi.annotation.bundle.Export;

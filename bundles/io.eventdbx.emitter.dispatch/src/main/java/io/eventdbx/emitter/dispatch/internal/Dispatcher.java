@@ -175,6 +175,29 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
     }
 
     @Override
+    public synchronized PluginInfo setOption(String name, String option, List<String> values) {
+        PluginConfig config = existing(name);
+        EmitterFactory factory = factories.get(config.type());
+        if (factory == null) {
+            throw new PluginException(
+                    Reason.UNAVAILABLE,
+                    "plugin " + name + " is of type " + config.type() + ", which is not installed now");
+        }
+        if (factory.options().stream().noneMatch(o -> o.name().equals(option))) {
+            throw new PluginException(
+                    Reason.INVALID_ARGUMENT,
+                    "plugin " + name + " (type " + config.type() + ") has no option --" + printable(option));
+        }
+        Map<String, List<String>> options = new LinkedHashMap<>(config.options());
+        if (values.isEmpty()) {
+            options.remove(option);
+        } else {
+            options.put(option, List.copyOf(values));
+        }
+        return configure(config.type(), name, options, !config.enabled());
+    }
+
+    @Override
     public synchronized PluginInfo enable(String name) {
         PluginConfig config = existing(name);
         EmitterFactory factory = factories.get(config.type());

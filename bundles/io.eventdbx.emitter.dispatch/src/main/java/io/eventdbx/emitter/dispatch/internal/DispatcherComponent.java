@@ -182,6 +182,12 @@ public final class DispatcherComponent implements PluginAdmin {
     }
 
     @Override
+    public PluginInfo setOption(String name, String option, List<String> values) {
+        settled();
+        return dispatcher.setOption(name, option, values);
+    }
+
+    @Override
     public PluginInfo enable(String name) {
         settled();
         return dispatcher.enable(name);

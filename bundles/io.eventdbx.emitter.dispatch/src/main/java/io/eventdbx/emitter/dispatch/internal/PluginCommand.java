@@ -69,6 +69,9 @@ public final class PluginCommand implements DbxCommand {
         commandLine.addSubcommand(new Test(context));
         commandLine.addSubcommand(new Replay(context));
         commandLine.addSubcommand(new Types(context));
+        commandLine.addSubcommand(new PostgresSink(context));
+        commandLine.addSubcommand(new SqliteSink(context));
+        commandLine.addSubcommand(new MapField(context));
         return runner.run("dbx plugin", commandLine, context, args);
     }
 
@@ -233,6 +236,168 @@ public final class PluginCommand implements DbxCommand {
                 out.computeIfAbsent(option, k -> new ArrayList<>()).add(value);
             }
             return out;
+        }
+    }
+
+    /**
+     * The seed's sink commands ({@code dbx plugin postgres --connection …}, {@code dbx plugin sqlite --path …}): an
+     * instance named after its type unless {@code --name} says otherwise, configured like {@code plugin config}; the
+     * field mappings already made for it stay.
+     */
+    abstract class Sink implements Callable<Object> {
+        private final CommandContext context;
+        private final String type;
+
+        @Mixin
+        JsonOption json;
+
+        @Option(names = "--name", paramLabel = "<label>", description = "The instance's name (default: the type).")
+        String name;
+
+        @Option(names = "--disable", description = "Create it disabled, or turn it off.")
+        boolean disable;
+
+        @Option(names = "--table-prefix", paramLabel = "<prefix>", description = "Put before every table name.")
+        String tablePrefix;
+
+        @Option(names = "--events-table", description = "Also keep every event in <table>__events.")
+        boolean eventsTable;
+
+        Sink(CommandContext context, String type) {
+            this.context = context;
+            this.type = type;
+        }
+
+        /** The option that says where the read model is, and its value. */
+        abstract Map.Entry<String, String> where();
+
+        @Override
+        public Object call() {
+            return view(PluginCommand.call(door, context, () -> {
+                Map<String, List<String>> options = new LinkedHashMap<>();
+                options.put(where().getKey(), List.of(where().getValue()));
+                if (tablePrefix != null) {
+                    options.put("table-prefix", List.of(tablePrefix));
+                }
+                if (eventsTable) {
+                    options.put("events-table", List.of("true"));
+                }
+                String label = name == null ? type : name;
+                admin.list().stream()
+                        .filter(p -> p.name().equals(label)
+                                && p.type().equals(type)
+                                && p.options().containsKey("map"))
+                        .findFirst()
+                        .ifPresent(p -> options.put("map", p.options().get("map")));
+                return admin.configure(type, label, options, disable);
+            }));
+        }
+    }
+
+    @Command(
+            name = "postgres",
+            mixinStandardHelpOptions = true,
+            description = "Keep a read model (current state per aggregate type) in PostgreSQL.")
+    final class PostgresSink extends Sink {
+        @Option(
+                names = "--connection",
+                required = true,
+                paramLabel = "<connection-string>",
+                description = "postgresql://user:password@host:port/database (kept secret).")
+        String connection;
+
+        PostgresSink(CommandContext context) {
+            super(context, "postgres");
+        }
+
+        @Override
+        Map.Entry<String, String> where() {
+            return Map.entry("connection", connection);
+        }
+    }
+
+    @Command(
+            name = "sqlite",
+            mixinStandardHelpOptions = true,
+            description = "Keep a read model (current state per aggregate type) in an SQLite file.")
+    final class SqliteSink extends Sink {
+        @Option(names = "--path", required = true, paramLabel = "<file>", description = "The database file.")
+        String path;
+
+        SqliteSink(CommandContext context) {
+            super(context, "sqlite");
+        }
+
+        @Override
+        Map.Entry<String, String> where() {
+            return Map.entry("path", path);
+        }
+    }
+
+    @Command(
+            name = "map",
+            mixinStandardHelpOptions = true,
+            description = "Map a field of an aggregate type to a column and SQL type in a sink's read model (postgres,"
+                    + " sqlite); a dotted field (address.city) maps a member of an object field.")
+    final class MapField implements Callable<Object> {
+        private final CommandContext context;
+
+        @Mixin
+        JsonOption json;
+
+        @Option(names = "--plugin", required = true, paramLabel = "<name>", description = "The sink instance.")
+        String plugin;
+
+        @Option(names = "--aggregate", required = true, paramLabel = "<name>", description = "The aggregate type.")
+        String aggregate;
+
+        @Option(names = "--field", required = true, paramLabel = "<field>", description = "The field or path.")
+        String field;
+
+        @Option(names = "--datatype", required = true, paramLabel = "<sql-type>", description = "integer, jsonb, ...")
+        String datatype;
+
+        @Option(names = "--column", paramLabel = "<column>", description = "The column (default: from the field).")
+        String column;
+
+        MapField(CommandContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Object call() {
+            return view(PluginCommand.call(door, context, () -> {
+                PluginAdmin.PluginInfo instance = admin.list().stream()
+                        .filter(p -> p.name().equals(plugin))
+                        .findFirst()
+                        .orElseThrow(() ->
+                                new PluginException(PluginException.Reason.NOT_FOUND, "there is no plugin " + plugin));
+                boolean mappable = admin.types().stream()
+                        .filter(t -> t.type().equals(instance.type()))
+                        .flatMap(t -> t.options().stream())
+                        .anyMatch(o -> o.name().equals("map"));
+                if (!mappable) {
+                    throw new PluginException(
+                            PluginException.Reason.INVALID_ARGUMENT,
+                            "plugin " + plugin + " is of type " + instance.type()
+                                    + ", which takes no field mappings (postgres and sqlite sinks do)");
+                }
+                for (String part : new String[] {aggregate, field, datatype, column == null ? "" : column}) {
+                    if (part.contains("|")) {
+                        throw new PluginException(
+                                PluginException.Reason.INVALID_ARGUMENT, "a mapping cannot contain '|'");
+                    }
+                }
+                String key = aggregate + "|" + field + "|";
+                List<String> values = new ArrayList<>();
+                for (String existing : instance.options().getOrDefault("map", List.of())) {
+                    if (!existing.startsWith(key)) {
+                        values.add(existing); // a new mapping of the same field replaces the old one
+                    }
+                }
+                values.add(key + datatype + (column == null ? "" : "|" + column));
+                return admin.setOption(plugin, "map", values);
+            }));
         }
     }
 
