@@ -204,6 +204,46 @@ class SinksIT {
                 caughtUp(dbx, "postgres");
                 compare(pg, api, admin);
 
+                // kill -9 of the server while it writes and the sink delivers: after the restart the model is the
+                // store's again (the cursor may deliver a batch twice: the guard makes that a no-op)
+                java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+                java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+                Thread writer = new Thread(() -> {
+                    for (int i = 0; writing.get(); i++) {
+                        try {
+                            append(
+                                    api,
+                                    admin,
+                                    "patient",
+                                    "k-" + (i % 50),
+                                    "patient-updated",
+                                    "{\"status\":\"s" + i + "\",\"age\":" + i + "}");
+                            written.incrementAndGet();
+                        } catch (Throwable serverGone) {
+                            return;
+                        }
+                    }
+                });
+                writer.start();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (written.get() < 150 && System.nanoTime() < deadline) {
+                    Thread.sleep(10); // polling a condition with a deadline
+                }
+                long pid = JSON.readTree(Files.readString(dbx.dataDir.resolve("eventdbx.pid")))
+                        .path("pid")
+                        .asLong();
+                new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    assertTrue(System.nanoTime() < deadline, "the server did not die");
+                    Thread.sleep(10); // polling a condition with a deadline
+                }
+                writing.set(false);
+                writer.join(30_000);
+                assertEquals(0, dbx.run("start").exit());
+                caughtUp(dbx, "postgres");
+                compare(pg, api, admin);
+
                 // a replay delivers every event again: the version guard keeps the model as it is
                 List<List<String>> before = pg.query("SELECT * FROM patient ORDER BY aggregate_id");
                 Dbx.Result replay = dbx.run("plugin", "replay", "postgres", "patient");
@@ -240,7 +280,8 @@ class SinksIT {
             assertEquals(text(state.path("status")), row.get(5));
             assertEquals(text(state.path("note")), row.get(6));
             assertEquals(text(state.path("address").path("city")), row.get(7));
-            assertEquals(state.path("address"), JSON.readTree(row.get(8)));
+            assertEquals(state.path("address"), row.get(8) == null ? state.path("address") : JSON.readTree(row.get(8)));
+            assertEquals(state.has("address"), row.get(8) != null, row.toString());
         }
         Map<String, JsonNode> orders = store(api, admin, "order");
         List<List<String>> orderRows = pg.query("SELECT aggregate_id, version, total, lines FROM \"order\"");
