@@ -378,4 +378,67 @@ class SinksIT {
             dbx.run("stop");
         }
     }
+
+    @Test
+    void theCsvFilesAreReadBackByPythonsCsvModule() throws Exception {
+        Dbx dbx = new Dbx(temp);
+        assertEquals(0, dbx.run("start").exit());
+        try {
+            RestClient api = new RestClient(dbx.httpPort);
+            String admin = token(dbx, "--group", "ops", "--user", "root", "--action", "admin");
+            Path dir = temp.resolve("csv-out");
+            Dbx.Result configured = dbx.run("plugin", "csv", "--output-dir", dir.toString());
+            assertEquals(0, configured.exit(), configured.toString());
+            Dbx.Result refused = dbx.run(
+                    "plugin",
+                    "map",
+                    "--plugin",
+                    "csv",
+                    "--aggregate",
+                    "patient",
+                    "--field",
+                    "age",
+                    "--datatype",
+                    "integer");
+            assertEquals(2, refused.exit(), refused.toString());
+            writeSome(api, admin, "p-", 9);
+            caughtUp(dbx, "csv");
+            String script = "import csv, json, sys\n"
+                    + "def rows(p):\n"
+                    + "    with open(p, newline='', encoding='utf-8') as f:\n"
+                    + "        return list(csv.DictReader(f))\n"
+                    + "print(json.dumps({'state': rows(sys.argv[1] + '/patient.csv'),"
+                    + " 'changes': rows(sys.argv[1] + '/patient.changes.csv')}))\n";
+            Path py = temp.resolve("read_csv_model.py");
+            Files.writeString(py, script);
+            RestConformanceIT.Run read =
+                    RestConformanceIT.run(temp, Duration.ofMinutes(1), "python3", py.toString(), dir.toString());
+            assertEquals(0, read.exit(), read.out());
+            JsonNode files = JSON.readTree(read.out());
+            Map<String, JsonNode> patients = store(api, admin, "patient");
+            assertEquals(patients.size(), files.path("state").size());
+            int events = 0;
+            for (JsonNode row : files.path("state")) {
+                JsonNode stored = patients.get(row.path("aggregate_id").asText());
+                JsonNode state = stored.path("state");
+                assertEquals(
+                        stored.path("version").asText(), row.path("version").asText(), row.toString());
+                assertEquals(
+                        stored.path("merkle_root").asText(),
+                        row.path("merkle_root").asText());
+                for (String field : List.of("name", "age", "status", "note")) {
+                    assertEquals(
+                            state.has(field) ? text(state.path(field)) : "",
+                            row.path(field).asText(),
+                            field);
+                }
+                assertEquals(
+                        state.path("address"), JSON.readTree(row.path("address").asText()));
+                events += stored.path("version").asInt();
+            }
+            assertEquals(events, files.path("changes").size(), "one change per event");
+        } finally {
+            dbx.run("stop");
+        }
+    }
 }

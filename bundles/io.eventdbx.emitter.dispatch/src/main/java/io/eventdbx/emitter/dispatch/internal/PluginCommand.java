@@ -71,6 +71,7 @@ public final class PluginCommand implements DbxCommand {
         commandLine.addSubcommand(new Types(context));
         commandLine.addSubcommand(new PostgresSink(context));
         commandLine.addSubcommand(new SqliteSink(context));
+        commandLine.addSubcommand(new CsvSink(context));
         commandLine.addSubcommand(new MapField(context));
         return runner.run("dbx plugin", commandLine, context, args);
     }
@@ -257,31 +258,18 @@ public final class PluginCommand implements DbxCommand {
         @Option(names = "--disable", description = "Create it disabled, or turn it off.")
         boolean disable;
 
-        @Option(names = "--table-prefix", paramLabel = "<prefix>", description = "Put before every table name.")
-        String tablePrefix;
-
-        @Option(names = "--events-table", description = "Also keep every event in <table>__events.")
-        boolean eventsTable;
-
         Sink(CommandContext context, String type) {
             this.context = context;
             this.type = type;
         }
 
-        /** The option that says where the read model is, and its value. */
-        abstract Map.Entry<String, String> where();
+        /** The instance's options from this command's flags. */
+        abstract Map<String, List<String>> options();
 
         @Override
         public Object call() {
             return view(PluginCommand.call(door, context, () -> {
-                Map<String, List<String>> options = new LinkedHashMap<>();
-                options.put(where().getKey(), List.of(where().getValue()));
-                if (tablePrefix != null) {
-                    options.put("table-prefix", List.of(tablePrefix));
-                }
-                if (eventsTable) {
-                    options.put("events-table", List.of("true"));
-                }
+                Map<String, List<String>> options = new LinkedHashMap<>(options());
                 String label = name == null ? type : name;
                 admin.list().stream()
                         .filter(p -> p.name().equals(label)
@@ -294,11 +282,58 @@ public final class PluginCommand implements DbxCommand {
         }
     }
 
+    /** The SQL sinks' common flags. */
+    abstract class SqlSink extends Sink {
+        @Option(names = "--table-prefix", paramLabel = "<prefix>", description = "Put before every table name.")
+        String tablePrefix;
+
+        @Option(names = "--events-table", description = "Also keep every event in <table>__events.")
+        boolean eventsTable;
+
+        SqlSink(CommandContext context, String type) {
+            super(context, type);
+        }
+
+        /** The option that says where the read model is, and its value. */
+        abstract Map.Entry<String, String> where();
+
+        @Override
+        Map<String, List<String>> options() {
+            Map<String, List<String>> options = new LinkedHashMap<>();
+            options.put(where().getKey(), List.of(where().getValue()));
+            if (tablePrefix != null) {
+                options.put("table-prefix", List.of(tablePrefix));
+            }
+            if (eventsTable) {
+                options.put("events-table", List.of("true"));
+            }
+            return options;
+        }
+    }
+
+    @Command(
+            name = "csv",
+            mixinStandardHelpOptions = true,
+            description = "Keep per aggregate type an append-only CSV of changes and a CSV of current state.")
+    final class CsvSink extends Sink {
+        @Option(names = "--output-dir", required = true, paramLabel = "<dir>", description = "The folder.")
+        String outputDir;
+
+        CsvSink(CommandContext context) {
+            super(context, "csv");
+        }
+
+        @Override
+        Map<String, List<String>> options() {
+            return Map.of("output-dir", List.of(outputDir));
+        }
+    }
+
     @Command(
             name = "postgres",
             mixinStandardHelpOptions = true,
             description = "Keep a read model (current state per aggregate type) in PostgreSQL.")
-    final class PostgresSink extends Sink {
+    final class PostgresSink extends SqlSink {
         @Option(
                 names = "--connection",
                 required = true,
@@ -320,7 +355,7 @@ public final class PluginCommand implements DbxCommand {
             name = "sqlite",
             mixinStandardHelpOptions = true,
             description = "Keep a read model (current state per aggregate type) in an SQLite file.")
-    final class SqliteSink extends Sink {
+    final class SqliteSink extends SqlSink {
         @Option(names = "--path", required = true, paramLabel = "<file>", description = "The database file.")
         String path;
 
