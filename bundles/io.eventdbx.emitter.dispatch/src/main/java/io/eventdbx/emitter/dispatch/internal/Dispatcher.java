@@ -174,15 +174,21 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
         return info(config);
     }
 
-    @Override
-    public synchronized PluginInfo setOption(String name, String option, List<String> values) {
-        PluginConfig config = existing(name);
+    /** The factory of an instance's type; refused while the type's bundle is not there. */
+    private EmitterFactory installedFactory(PluginConfig config) {
         EmitterFactory factory = factories.get(config.type());
         if (factory == null) {
             throw new PluginException(
                     Reason.UNAVAILABLE,
-                    "plugin " + name + " is of type " + config.type() + ", which is not installed now");
+                    "plugin " + config.name() + " is of type " + config.type() + ", which is not installed now");
         }
+        return factory;
+    }
+
+    @Override
+    public synchronized PluginInfo setOption(String name, String option, List<String> values) {
+        PluginConfig config = existing(name);
+        EmitterFactory factory = installedFactory(config);
         if (factory.options().stream().noneMatch(o -> o.name().equals(option))) {
             throw new PluginException(
                     Reason.INVALID_ARGUMENT,
@@ -200,12 +206,7 @@ final class Dispatcher implements PluginAdmin, AutoCloseable {
     @Override
     public synchronized PluginInfo enable(String name) {
         PluginConfig config = existing(name);
-        EmitterFactory factory = factories.get(config.type());
-        if (factory == null) {
-            throw new PluginException(
-                    Reason.UNAVAILABLE,
-                    "plugin " + name + " is of type " + config.type() + ", which is not installed now");
-        }
+        EmitterFactory factory = installedFactory(config);
         try (Emitter probe = factory.create(name, config.options())) {
             probe.check();
         } catch (IllegalArgumentException e) {
