@@ -65,7 +65,9 @@ class DispatcherTest {
 
         @Override
         public List<Option> options() {
-            return List.of(new Option("secret", "a credential", false, false, false, true));
+            return List.of(
+                    new Option("secret", "a credential", false, false, false, true),
+                    new Option("map", "mappings", false, true, false, false));
         }
 
         @Override
@@ -309,6 +311,27 @@ class DispatcherTest {
         assertEquals(
                 PluginException.Reason.NOT_FOUND,
                 assertThrows(PluginException.class, () -> dispatcher.replay("none", "patient", null))
+                        .reason());
+    }
+
+    @Test
+    void oneOptionChangesAndTheSecretsStayWithoutAnyoneSeeingThem() throws Exception {
+        dispatcher.configure("rec", "audit", Map.of("secret", List.of("Authorization=Bearer abc")), true);
+        dispatcher.setOption("audit", "map", List.of("a|b|text", "a|c|integer"));
+        assertTrue(Files.readString(dir.resolve("plugins.json")).contains("Bearer abc"), "the secret kept");
+        assertEquals(
+                List.of("a|b|text", "a|c|integer"),
+                dispatcher.list().get(0).options().get("map"));
+        assertFalse(dispatcher.list().get(0).enabled(), "still disabled");
+        dispatcher.setOption("audit", "map", List.of());
+        assertEquals(null, dispatcher.list().get(0).options().get("map"));
+        assertEquals(
+                PluginException.Reason.INVALID_ARGUMENT,
+                assertThrows(PluginException.class, () -> dispatcher.setOption("audit", "nope", List.of("x")))
+                        .reason());
+        assertEquals(
+                PluginException.Reason.NOT_FOUND,
+                assertThrows(PluginException.class, () -> dispatcher.setOption("none", "map", List.of()))
                         .reason());
     }
 
