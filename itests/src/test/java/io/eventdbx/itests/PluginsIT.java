@@ -98,7 +98,9 @@ class PluginsIT {
             assertTrue(noPort.err().contains("--port"), noPort.toString());
             Dbx.Result badType = dbx.run("plugin", "config", "smoke-signal", "--name", "x");
             assertEquals(2, badType.exit(), badType.toString());
-            assertTrue(badType.err().contains("installed types: csv, grpc, http, log, postgres, process, sqlite, tcp"), badType.toString());
+            assertTrue(
+                    badType.err().contains("installed types: csv, grpc, http, log, postgres, process, sqlite, tcp"),
+                    badType.toString());
             Dbx.Result badPort = dbx.run("plugin", "config", "tcp", "--name", "feed", "--host", "h", "--port", "70000");
             assertEquals(2, badPort.exit(), badPort.toString());
             int closedPort;
