@@ -136,11 +136,12 @@ public final class ReadModel {
         }
         // consecutive rows with the same columns go as one JDBC batch; a lone row as a plain statement, whose error
         // is the database's own words (a batch's error names the batch entry first)
+        List<String> statements = rows.stream().map(this::upsert).toList();
         int start = 0;
         while (start < rows.size()) {
-            String sql = upsert(rows.get(start));
+            String sql = statements.get(start);
             int end = start + 1;
-            while (end < rows.size() && upsert(rows.get(end)).equals(sql)) {
+            while (end < rows.size() && statements.get(end).equals(sql)) {
                 end++;
             }
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -249,7 +250,9 @@ public final class ReadModel {
     private static Set<String> existingColumns(Connection connection, String table) throws SQLException {
         Set<String> out = new HashSet<>();
         DatabaseMetaData meta = connection.getMetaData();
-        try (ResultSet rs = meta.getColumns(null, null, table, null)) {
+        // the table in the connection's own schema (PostgreSQL's current one; SQLite has none), not a namesake
+        // elsewhere, whose columns would make the sink skip creating its own table
+        try (ResultSet rs = meta.getColumns(null, connection.getSchema(), table, null)) {
             while (rs.next()) {
                 out.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
             }
